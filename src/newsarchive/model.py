@@ -1,0 +1,119 @@
+"""The records that pass between pipeline stages: frozen, slotted, complete.
+
+Every stage takes and returns these (or tuples of them), never a mutable dict, so each stage can be
+run and tested alone and its output hashed for incremental builds.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+Precision = Literal["day", "month", "year"]
+Severity = Literal["warning", "error"]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSource:
+    """Where a field came from, so `inspect --explain` can say why."""
+
+    line: int  # 1-based line in the input file (0 when not tied to a line, e.g. JSON-LD)
+    rule: str  # the rule that fired, e.g. "byline.by-comma-outlet"
+
+
+@dataclass(frozen=True, slots=True)
+class DateValue:
+    """A publication date with its true precision; never taken from file times."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def precision(self) -> Precision:
+        if self.day is not None:
+            return "day"
+        return "month" if self.month is not None else "year"
+
+    def iso(self) -> str:
+        """`YYYY-MM-DD`, `YYYY-MM` or `YYYY` by precision."""
+        if self.month is None:
+            return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    def sort_key(self) -> tuple[int, int, int]:
+        return (self.year, self.month or 0, self.day or 0)
+
+    @classmethod
+    def parse_iso(cls, text: str) -> DateValue | None:
+        """Read `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a time part is ignored); None when invalid."""
+        head = text.strip()[:10]
+        parts = head.split("-")
+        try:
+            if len(parts) == 1 and len(parts[0]) == 4:
+                return cls(int(parts[0]))
+            if len(parts) == 2 and len(parts[0]) == 4:
+                month = int(parts[1])
+                return cls(int(parts[0]), month) if 1 <= month <= 12 else None
+            if len(parts) == 3 and len(parts[0]) == 4:
+                day = datetime.date(int(parts[0]), int(parts[1]), int(parts[2]))
+                return cls(day.year, day.month, day.day)
+        except ValueError:
+            return None
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedLine:
+    """A non-blank input line kept out of the body, with the rule that removed it: nothing is lost."""
+
+    line: int
+    text: str
+    rule: str  # e.g. "boilerplate.share", "related.read-prefix", "caption.photo-credit"
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One parsed input file. Loaders produce it complete; later stages never mutate it."""
+
+    source_path: str  # path of the input file as given (POSIX form), for messages and inspect
+    title: str
+    body: tuple[str, ...]  # paragraphs; plain text for .txt/.html, Markdown blocks for .md
+    body_format: Literal["text", "markdown"] = "text"
+    dek: str | None = None
+    authors: tuple[str, ...] = ()  # in byline order, as written
+    outlet: str | None = None
+    date: DateValue | None = None
+    tags: tuple[str, ...] = ()
+    related_links: tuple[str, ...] = ()  # lines taken out of the body because they link elsewhere
+    removed: tuple[RemovedLine, ...] = ()  # other lines taken out of the body, each with its rule
+    source_url: str | None = None
+    slug_hint: str | None = None  # a `slug:` given in front matter
+    warnings: tuple[str, ...] = ()
+    sources: tuple[tuple[str, FieldSource], ...] = ()  # (field name, where it came from)
+    content_hash: str = ""  # sha256 of the input bytes; keys caches and duplicate checks
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A diagnostic about one input; `code` is stable for tests, `message` is for people."""
+
+    path: Path
+    message: str
+    code: str  # e.g. "load.no-title", "config.unknown-key"
+    line: int | None = None
+    severity: Severity = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One planned output file: everything it needs, nothing rendered yet."""
+
+    path: PurePosixPath  # relative to the output root; ends in .html/.xml/.json/...
+    template: str  # Jinja template name, or "" for a page whose bytes are made in Python
+    context: Mapping[str, object] = field(default_factory=dict)

@@ -1,0 +1,91 @@
+"""Load: one input file -> (Article | None, problems). Knows nothing of other files."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from ..model import Article, Problem
+from .decode import looks_binary
+
+Loader = Callable[[Path, bytes], tuple[Article | None, list[Problem]]]
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # an article over 20 MiB is not an article; refuse, don't choke
+LOADER_VERSION = "1"  # bump when any loader's output changes, so caches are rebuilt
+
+
+def _loaders() -> dict[str, Loader]:
+    from .html import load_html
+    from .markdown import load_markdown
+    from .text import load_text
+
+    return {".txt": load_text, ".md": load_markdown, ".markdown": load_markdown,
+            ".html": load_html, ".htm": load_html}
+
+
+ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
+
+
+def load_file(path: Path, data: bytes) -> tuple[Article | None, list[Problem]]:
+    """Parse one file by its suffix; every failure is a Problem, never an exception."""
+    loader = _loaders().get(path.suffix.lower())
+    if loader is None:
+        return None, [Problem(path, f"not an article file ({path.suffix or 'no suffix'})",
+                              "load.unsupported", None, "warning")]
+    if not data.strip():
+        return None, [Problem(path, "file is empty", "load.empty", None, "error")]
+    if len(data) > MAX_FILE_BYTES:
+        size = len(data) / 1024 / 1024
+        return None, [Problem(path, f"file is {size:.0f} MiB, over the 20 MiB limit",
+                              "load.too-large", None, "error")]
+    if looks_binary(data):
+        return None, [Problem(path, "file looks binary, not text", "load.binary", None, "error")]
+    article, problems = loader(path, data)
+    if article is not None:
+        digest = hashlib.sha256(data).hexdigest()
+        article = dataclasses.replace(article, content_hash=digest)
+    return article, problems
+
+
+def iter_article_files(root: Path) -> Iterator[tuple[Path, Problem | None]]:
+    """Yield every candidate file under root in sorted order, with a Problem for ones refused.
+
+    Hidden files and folders are skipped; symlinks are followed only when they stay inside root,
+    and folder symlinks never, so a loop or an escape cannot happen.
+    """
+    real_root = root.resolve()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = Path(dirpath) / name
+            if path.is_symlink():
+                try:
+                    target = path.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    yield path, Problem(path, "broken or looping symlink skipped",
+                                        "load.bad-symlink", None, "warning")
+                    continue
+                if not target.is_relative_to(real_root):
+                    yield path, Problem(path, "symlink points outside the articles folder; skipped",
+                                        "load.symlink-outside", None, "warning")
+                    continue
+            if path.suffix.lower() not in ARTICLE_SUFFIXES:
+                yield path, Problem(path, f"not an article file ({path.suffix or 'no suffix'}); skipped",
+                                    "load.unsupported", None, "warning")
+                continue
+            yield path, None
+
+
+def read_file(path: Path) -> tuple[bytes | None, Problem | None]:
+    """Read at most MAX_FILE_BYTES + 1 bytes, so a huge file costs no more than the limit."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(MAX_FILE_BYTES + 1), None
+    except OSError as exc:
+        return None, Problem(path, f"cannot read: {exc.strerror or exc}", "load.unreadable",
+                             None, "error")
