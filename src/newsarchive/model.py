@@ -117,3 +117,21 @@ class Page:
     path: PurePosixPath  # relative to the output root; ends in .html/.xml/.json/...
     template: str  # Jinja template name, or "" for a page whose bytes are made in Python
     context: Mapping[str, object] = field(default_factory=dict)
+
+
+def to_json(value: object) -> object:
+    """`json.dumps(default=...)` for records: dataclasses, paths, mappings and tuples as plain JSON.
+
+    Page contexts are hashed through this for incremental builds, so it must be deterministic.
+    """
+    import dataclasses as _dc
+
+    if _dc.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in _dc.fields(value)}
+    if isinstance(value, (Path, PurePosixPath)):
+        return value.as_posix()
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=str)
+    raise TypeError(f"not JSON-serialisable: {type(value).__name__}")
