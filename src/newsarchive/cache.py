@@ -1,0 +1,78 @@
+"""Content-hash caches: parsed records by input bytes, and page fingerprints for the manifest.
+
+Content hashes only: a file's mtime never decides whether it changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from collections.abc import Mapping
+from pathlib import Path
+
+from . import __version__
+from .model import Article, Page, Problem, to_json
+from .sources import LOADER_VERSION
+
+CACHE_VERSION = f"{__version__}/{LOADER_VERSION}/1"
+LoadResult = tuple[Article | None, tuple[Problem, ...]]
+
+
+def content_key(data: bytes) -> str:
+    """The cache key of one input: its bytes, hashed (the loader version is in the file header)."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+class LoadCache:
+    """Parsed records keyed by (path, content hash); one pickle file, rewritten only on change.
+
+    The path is part of the key because records carry their source path and messages name it.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._old: dict[tuple[str, str], LoadResult] = {}
+        self._new: dict[tuple[str, str], LoadResult] = {}
+        self.hits = 0
+        if path is not None and path.exists():
+            try:
+                with path.open("rb") as handle:
+                    version, entries = pickle.load(handle)
+                if version == CACHE_VERSION:
+                    self._old = entries
+            except Exception:  # a damaged cache only makes a slower build
+                self._old = {}
+
+    def get(self, path: str, key: str) -> LoadResult | None:
+        found = self._old.get((path, key))
+        if found is not None:
+            self.hits += 1
+            self._new[(path, key)] = found
+        return found
+
+    def put(self, path: str, key: str, result: LoadResult) -> None:
+        self._new[(path, key)] = result
+
+    def save(self) -> None:
+        """Keep only what this build used; skip the write when nothing changed."""
+        if self.path is None or self._new.keys() == self._old.keys():
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        with tmp.open("wb") as handle:
+            pickle.dump((CACHE_VERSION, self._new), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.path)
+
+
+def page_fingerprint(page: Page, template_hash: str) -> str:
+    """Context + template closure + tool version: equal fingerprints mean equal bytes."""
+    payload = json.dumps([page.context, template_hash, CACHE_VERSION], sort_keys=True,
+                         default=to_json, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.blake2b(payload.encode("utf-8"), digest_size=20).hexdigest()
+
+
+def changed_pages(fingerprints: Mapping[str, str], previous: Mapping[str, str]) -> set[str]:
+    """Paths whose fingerprint is new or differs from the last build's manifest."""
+    return {path for path, fp in fingerprints.items() if previous.get(path) != fp}

@@ -1,0 +1,220 @@
+"""The whole build on one screen: load -> resolve -> collect -> plan -> render -> write."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+import jinja2
+
+from . import __version__
+from .archive import collect
+from .cache import LoadCache, changed_pages, content_key, page_fingerprint
+from .config import Config, load_config
+from .corpus_pass import resolve_corpus
+from .model import Article, Page, Problem
+from .output import Manifest, SiteWriter, check_output, output_lock, read_manifest, recover
+from .render import make_environment, render_page, template_hashes
+from .site import plan_site
+from .sources import iter_article_files, load_file, read_file
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+POOL_THRESHOLD = 200  # below this many pages a process pool costs more than it saves
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """What the command line may override; None means "from site.yml"."""
+
+    articles: Path | None = None
+    out: Path | None = None
+    clean: bool = False  # ignore the caches and the previous output (still swaps atomically)
+    workers: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    out: Path
+    articles: int
+    pages: int
+    rendered: tuple[str, ...]  # pages whose templates ran
+    written: tuple[str, ...]  # files whose bytes changed on disk
+    skipped: tuple[tuple[str, str], ...]  # (input file, reason) for inputs that gave no page
+    problems: tuple[Problem, ...]
+    seconds: float
+
+    def summary(self) -> str:
+        warnings = sum(1 for p in self.problems if p.severity == "warning")
+        errors = sum(1 for p in self.problems if p.severity == "error")
+        lines = [f"{self.articles} articles, {self.pages} pages ({len(self.written)} files "
+                 f"written), {warnings} warnings, {errors} errors, {len(self.skipped)} skipped, "
+                 f"in {self.seconds:.2f} s"]
+        lines += [f"  skipped {path}: {reason}" for path, reason in self.skipped]
+        return "\n".join(lines)
+
+
+def load_articles(
+    root: Path, cache: LoadCache, progress: Progress | None = None
+) -> tuple[tuple[Article, ...], list[Problem], list[tuple[str, str]]]:
+    """Load every file under root; each file is an article or a skipped entry with its reason."""
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    skipped: list[tuple[str, str]] = []
+    candidates = list(iter_article_files(root))
+    for done, (path, refused) in enumerate(candidates, 1):
+        found = [refused] if refused else _load_one(path, cache)
+        article = found[0] if isinstance(found[0], Article) else None
+        file_problems = [p for p in found if isinstance(p, Problem)]
+        problems += file_problems
+        if article is not None:
+            articles.append(article)
+        else:
+            reason = next((p.message for p in file_problems if p.severity == "error"),
+                          file_problems[0].message if file_problems else "no article found")
+            skipped.append((path.as_posix(), reason))
+        if progress is not None:
+            progress("load", done, len(candidates))
+    return tuple(articles), problems, skipped
+
+
+def _load_one(path: Path, cache: LoadCache) -> list[Article | Problem]:
+    data, error = read_file(path)
+    if data is None:
+        return [error] if error else []
+    key = content_key(data)
+    hit = cache.get(path.as_posix(), key)
+    if hit is None:
+        article, problems = load_file(path, data)
+        hit = (article, tuple(problems))
+        cache.put(path.as_posix(), key, hit)
+    article, problems = hit
+    return [article, *problems] if article is not None else list(problems)
+
+
+def build(config_path: Path, options: BuildOptions = BuildOptions(),
+          progress: Progress | None = None) -> BuildResult:
+    """Build the archive; bad input becomes Problems, a bad output folder raises OutputError."""
+    started = time.perf_counter()
+    config, problems = load_config(config_path)
+    config = _apply_options(config, options)
+    out = config.output_dir
+    check_output(out, (config.root, config.articles_dir))
+    cache = LoadCache(None if options.clean else _cache_file(config))
+    with output_lock(out):
+        recover(out)
+        articles, load_problems, skipped = load_articles(config.articles_dir, cache, progress)
+        articles, resolve_problems = resolve_corpus(articles)
+        archive, collect_problems = collect(articles, config)
+        pages = plan_site(archive, config)
+        problems += load_problems + resolve_problems + collect_problems
+        rendered, written, render_problems = _render_and_write(
+            pages, config, None if options.clean else read_manifest(out), progress)
+        cache.save()
+    return BuildResult(out, len(articles), len(pages), rendered, written, tuple(skipped),
+                       tuple(problems + render_problems), time.perf_counter() - started)
+
+
+def _apply_options(config: Config, options: BuildOptions) -> Config:
+    changes: dict[str, object] = {}
+    if options.articles is not None:
+        changes["articles"] = options.articles.resolve()
+    if options.out is not None:
+        changes["output"] = options.out.resolve()
+    if options.workers is not None:
+        changes["workers"] = options.workers
+    return dataclasses.replace(config, **changes) if changes else config
+
+
+def _cache_file(config: Config) -> Path:
+    return config.root / ".newsarchive-cache" / f"{config.output_dir.name}-loads.pickle"
+
+
+def _render_and_write(
+    pages: Sequence[Page], config: Config, previous: Manifest | None, progress: Progress | None
+) -> tuple[tuple[str, ...], tuple[str, ...], list[Problem]]:
+    """Render only pages whose fingerprint changed; carry the rest forward; swap atomically."""
+    env = make_environment(config.templates_dir)
+    hashes = template_hashes(env, sorted({p.template for p in pages}))
+    fingerprints = {p.path.as_posix(): page_fingerprint(p, hashes[p.template]) for p in pages}
+    old_pages = previous.pages if previous else MappingProxyType({})
+    todo = changed_pages(fingerprints, old_pages)
+    out = config.output_dir
+    if previous is not None and not todo and set(old_pages) == set(fingerprints) and all(
+            (out / path).is_file() for path in fingerprints):
+        return (), (), []  # nothing changed: touch nothing
+    writer = SiteWriter(out)
+    problems: list[Problem] = []
+    kept: dict[str, str] = {}
+    try:
+        for page in pages:
+            path = page.path.as_posix()
+            if path not in todo and writer.carry(path):
+                kept[path] = fingerprints[path]
+            else:
+                todo.add(path)
+        to_render = [p for p in pages if p.path.as_posix() in todo]
+        for done, (path, data, error) in enumerate(
+                _render_all(to_render, config, _workers(config, len(to_render))), 1):
+            if data is None:
+                problems.append(Problem(Path(path), f"page not written: {error}", "render.failed",
+                                        None, "error"))
+            else:
+                writer.put(path, data)
+                kept[path] = fingerprints[path]
+            if progress is not None:
+                progress("render", done, len(to_render))
+        writer.commit(Manifest(__version__, MappingProxyType(kept), writer.files))
+    except BaseException:
+        writer.abort()
+        raise
+    return tuple(sorted(todo)), tuple(sorted(writer.written)), problems
+
+
+def _workers(config: Config, count: int) -> int:
+    if count < POOL_THRESHOLD:
+        return 1
+    return config.workers or os.cpu_count() or 1
+
+
+def _render_all(pages: Sequence[Page], config: Config,
+                workers: int) -> Iterator[tuple[str, bytes | None, str | None]]:
+    """Render in a process pool when it pays (the render stage is pure), else in this process."""
+    if workers <= 1:
+        env = _environment(config.templates_dir)
+        yield from (_render_one(env, page) for page in pages)
+        return
+    chunk = max(1, min(64, len(pages) // (workers * 8)))
+    jobs = ((config.templates_dir, page) for page in pages)
+    with ProcessPoolExecutor(workers) as pool:
+        yield from pool.map(_render_in_worker, jobs, chunksize=chunk)
+
+
+@functools.lru_cache(maxsize=4)
+def _environment(templates_dir: Path | None) -> jinja2.Environment:
+    """One Jinja environment per worker process and templates folder, made on first use."""
+    return make_environment(templates_dir)
+
+
+def _render_in_worker(job: tuple[Path | None, Page]) -> tuple[str, bytes | None, str | None]:
+    return _render_one(_environment(job[0]), job[1])
+
+
+def _render_one(env: jinja2.Environment, page: Page) -> tuple[str, bytes | None, str | None]:
+    """Render one page; a template error is reported for that page and stops nothing else."""
+    try:
+        return page.path.as_posix(), render_page(env, page), None
+    except jinja2.TemplateError as exc:
+        where = f" (line {exc.lineno})" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+        return page.path.as_posix(), None, f"template {page.template}{where}: {exc}"
+
+
+def iter_problems(results: Iterable[BuildResult]) -> Iterator[Problem]:
+    for result in results:
+        yield from result.problems
