@@ -4,25 +4,123 @@ from __future__ import annotations
 
 import json
 import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from . import __version__
-from .diagnostics import format_problem, sort_problems
+from .diagnostics import exit_code, format_problem, sort_problems
 from .explain import explain_record, inspect_record
+from .model import Problem
+from .output import OutputError
 from .sources import load_file, read_file
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True, slots=True)
+class Verbosity:
+    """-q / -v / --debug, shared by every command."""
+
+    quiet: bool = False
+    verbose: bool = False
+    debug: bool = False
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newsarchive")
-def cli() -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary.")
+@click.option("-v", "--verbose", is_flag=True, help="Print more detail (every written file).")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.pass_context
+def cli(ctx: click.Context, quiet: bool, verbose: bool, debug: bool) -> None:
     """Turn collected news articles into a static, searchable, citable website."""
+    ctx.obj = Verbosity(quiet, verbose, debug)
+
+
+@contextmanager
+def user_errors(ctx: click.Context) -> Iterator[None]:
+    """Errors a user can cause end in one clear line and exit 1; --debug adds the traceback."""
+    verbosity: Verbosity = ctx.obj or Verbosity()
+    try:
+        yield
+    except (OutputError, OSError) as exc:
+        if verbosity.debug:
+            traceback.print_exc()
+        click.echo(f"error: {exc}", err=True)
+        ctx.exit(1)
+
+
+def print_problems(problems: list[Problem] | tuple[Problem, ...], verbosity: Verbosity) -> None:
+    for problem in sort_problems(problems):
+        if verbosity.quiet and problem.severity != "error":
+            continue
+        click.echo(format_problem(problem), err=True)
+
+
+def progress_printer(verbosity: Verbosity) -> Callable[[str, int, int], None] | None:
+    """A progress line on a terminal; nothing when output is piped or -q is given."""
+    if verbosity.quiet or not sys.stderr.isatty():
+        return None
+
+    def show(stage: str, done: int, total: int) -> None:
+        if done == total or done % 50 == 0:
+            label = {"load": "articles loaded", "render": "pages rendered"}.get(stage, stage)
+            width = 30
+            filled = width * done // max(total, 1)
+            bar = "#" * filled + "-" * (width - filled)
+            end = "\n" if done == total else ""
+            click.echo(f"\r[{bar}] {done}/{total} {label}", err=True, nl=False)
+            if end:
+                click.echo("", err=True)
+
+    return show
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(path_type=Path), default="site.yml",
+              show_default=True, help="The archive's settings file; its folder is the archive root.")
+@click.option("--articles", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of article files (default: from site.yml, else ./articles).")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False),
+              help="Output folder (default: from site.yml, else ./build).")
+@click.option("--strict", is_flag=True, help="Fail the build on warnings too.")
+@click.option("--clean", is_flag=True, help="Build as if nothing had been built before.")
+@click.option("--workers", type=click.IntRange(min=0), help="Render processes (0 = one per core).")
+@click.pass_context
+def build(ctx: click.Context, config_path: Path, articles: Path | None, out: Path | None,
+          strict: bool, clean: bool, workers: int | None) -> None:
+    """Build the archive into the output folder."""
+    from .pipeline import BuildOptions
+    from .pipeline import build as run_build
+
+    verbosity: Verbosity = ctx.obj or Verbosity()
+    folder = articles if articles is not None else config_path.parent / "articles"
+    if articles is not None and not folder.is_dir():
+        raise click.BadParameter(f"folder {folder} does not exist", param_hint="--articles")
+    with user_errors(ctx):
+        result = run_build(config_path, BuildOptions(articles, out, clean, workers),
+                           progress_printer(verbosity))
+    print_problems(result.problems, verbosity)
+    if verbosity.verbose:
+        for path in result.written:
+            click.echo(f"wrote {path}", err=True)
+    click.echo(result.summary())
+    index = result.out / "index.html"
+    if index.exists() and not verbosity.quiet:
+        click.echo(f"Open {index.resolve().as_uri()} in a browser.")
+    ctx.exit(exit_code(result.problems, strict=strict))
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--explain", is_flag=True, help="Add where each field came from and why lines were removed.")
+@click.option("--explain", is_flag=True,
+              help="Add where each field came from and why lines were removed.")
 def inspect(paths: tuple[Path, ...], explain: bool) -> None:
     """Print each file's parsed record as one JSON object per line."""
     for path in paths:

@@ -161,7 +161,7 @@ def _render_and_write(
                 todo.add(path)
         to_render = [p for p in pages if p.path.as_posix() in todo]
         for done, (path, data, error) in enumerate(
-                _render_all(to_render, config, _workers(config, len(to_render))), 1):
+                _render_all(to_render, env, config, _workers(config, len(to_render))), 1):
             if data is None:
                 problems.append(Problem(Path(path), f"page not written: {error}", "render.failed",
                                         None, "error"))
@@ -183,11 +183,10 @@ def _workers(config: Config, count: int) -> int:
     return config.workers or os.cpu_count() or 1
 
 
-def _render_all(pages: Sequence[Page], config: Config,
+def _render_all(pages: Sequence[Page], env: jinja2.Environment, config: Config,
                 workers: int) -> Iterator[tuple[str, bytes | None, str | None]]:
     """Render in a process pool when it pays (the render stage is pure), else in this process."""
     if workers <= 1:
-        env = _environment(config.templates_dir)
         yield from (_render_one(env, page) for page in pages)
         return
     chunk = max(1, min(64, len(pages) // (workers * 8)))
