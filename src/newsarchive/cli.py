@@ -14,10 +14,9 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .diagnostics import exit_code, format_problem, sort_problems
+from .diagnostics import UserError, exit_code, format_problem, sort_problems
 from .explain import explain_record, inspect_record
 from .model import Problem
-from .output import OutputError
 from .sources import load_file, read_file
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -49,7 +48,7 @@ def user_errors(ctx: click.Context) -> Iterator[None]:
     verbosity: Verbosity = ctx.obj or Verbosity()
     try:
         yield
-    except (OutputError, OSError) as exc:
+    except (UserError, OSError) as exc:
         if verbosity.debug:
             traceback.print_exc()
         click.echo(f"error: {exc}", err=True)
@@ -100,9 +99,6 @@ def build(ctx: click.Context, config_path: Path, articles: Path | None, out: Pat
     from .pipeline import build as run_build
 
     verbosity: Verbosity = ctx.obj or Verbosity()
-    folder = articles if articles is not None else config_path.parent / "articles"
-    if articles is not None and not folder.is_dir():
-        raise click.BadParameter(f"folder {folder} does not exist", param_hint="--articles")
     with user_errors(ctx):
         result = run_build(config_path, BuildOptions(articles, out, clean, workers),
                            progress_printer(verbosity))

@@ -7,6 +7,13 @@ from collections.abc import Iterable
 from .model import Problem
 
 
+class UserError(Exception):
+    """Something a user can fix (a missing folder, a foreign output folder, a full disk).
+
+    The CLI prints its message as one line and exits 1, never a traceback unless --debug.
+    """
+
+
 def format_problem(problem: Problem) -> str:
     """`path:line: severity: message`, the form editors and CI logs link to."""
     where = f"{problem.path}:{problem.line}" if problem.line else f"{problem.path}"

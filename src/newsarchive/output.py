@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
+from .diagnostics import UserError
+
 MARKER = ".newsarchive-manifest.json"
 MANIFEST_VERSION = 1
 _RENAME_EXCHANGE = 2
 
 
-class OutputError(Exception):
+class OutputError(UserError):
     """A problem with the output folder a user can act on; the message is one clear line."""
 
 

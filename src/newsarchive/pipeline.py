@@ -19,6 +19,7 @@ from .archive import collect
 from .cache import LoadCache, changed_pages, content_key, page_fingerprint
 from .config import Config, load_config
 from .corpus_pass import resolve_corpus
+from .diagnostics import UserError
 from .model import Article, Page, Problem
 from .output import Manifest, SiteWriter, check_output, output_lock, read_manifest, recover
 from .render import make_environment, render_page, template_hashes
@@ -105,6 +106,8 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
     config, problems = load_config(config_path)
     config = _apply_options(config, options)
     out = config.output_dir
+    if not config.articles_dir.is_dir():
+        raise UserError(f"articles folder {config.articles_dir} does not exist")
     check_output(out, (config.root, config.articles_dir))
     cache = LoadCache(None if options.clean else _cache_file(config))
     with output_lock(out):
