@@ -1,0 +1,145 @@
+"""The writer: atomic swap, carry-forward, never deleting a folder it did not make."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+from types import MappingProxyType
+
+import pytest
+
+from newsarchive.output import (
+    MARKER,
+    Manifest,
+    OutputError,
+    SiteWriter,
+    check_output,
+    output_lock,
+    read_manifest,
+    recover,
+)
+
+
+def write_site(out: Path, files: dict[str, bytes]) -> SiteWriter:
+    writer = SiteWriter(out)
+    for path, data in files.items():
+        writer.put(path, data)
+    writer.commit(Manifest("test", MappingProxyType(dict.fromkeys(files, "fp")), writer.files))
+    return writer
+
+
+def test_first_build_creates_folder_with_marker(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    write_site(out, {"index.html": b"home", "a/b/index.html": b"deep"})
+    assert (out / "index.html").read_bytes() == b"home"
+    assert (out / "a/b/index.html").read_bytes() == b"deep"
+    manifest = read_manifest(out)
+    assert manifest is not None and manifest.files == ("a/b/index.html", "index.html")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]  # no temp folder left
+
+
+def test_rebuild_replaces_and_drops_stale_files(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    write_site(out, {"index.html": b"one", "old/index.html": b"stale"})
+    write_site(out, {"index.html": b"two"})
+    assert (out / "index.html").read_bytes() == b"two"
+    assert not (out / "old").exists()
+
+
+def test_unchanged_bytes_are_linked_not_written(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    write_site(out, {"same.html": b"x", "new.html": b"1"})
+    inode = (out / "same.html").stat().st_ino
+    writer = write_site(out, {"same.html": b"x", "new.html": b"2"})
+    assert writer.written == ["new.html"]
+    assert (out / "same.html").stat().st_ino == inode
+
+
+def test_carry_forward_links_previous_file(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    write_site(out, {"keep.html": b"k"})
+    writer = SiteWriter(out)
+    assert writer.carry("keep.html")
+    assert not writer.carry("missing.html")
+    writer.commit(Manifest("t", MappingProxyType({"keep.html": "fp"}), writer.files))
+    assert (out / "keep.html").read_bytes() == b"k"
+
+
+def test_abort_leaves_previous_site_intact(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    write_site(out, {"index.html": b"good"})
+    writer = SiteWriter(out)
+    writer.put("index.html", b"half")
+    writer.abort()
+    assert (out / "index.html").read_bytes() == b"good"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
+
+
+def test_refuses_foreign_folder(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    out.mkdir()
+    (out / "precious.txt").write_text("mine")
+    with pytest.raises(OutputError, match="not made by newsarchive"):
+        check_output(out, ())
+    assert (out / "precious.txt").read_text() == "mine"
+
+
+def test_empty_existing_folder_is_accepted(tmp_path: Path) -> None:
+    (tmp_path / "build").mkdir()
+    check_output(tmp_path / "build", ())
+
+
+def test_refuses_output_that_contains_the_inputs(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="would contain"):
+        check_output(tmp_path, (tmp_path / "articles",))
+
+
+@pytest.mark.parametrize("bad", ["../x.html", "/etc/passwd", "a/../../x", "a\\b.html", ""])
+def test_refuses_paths_outside_output(tmp_path: Path, bad: str) -> None:
+    writer = SiteWriter(tmp_path / "build")
+    with pytest.raises(OutputError, match="outside the output folder"):
+        writer.put(bad, b"x")
+    writer.abort()
+
+
+def test_recover_restores_a_site_moved_away_by_a_killed_build(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    write_site(out, {"index.html": b"good"})
+    os.rename(out, tmp_path / "build.old-999")  # killed between the two renames
+    (tmp_path / "build.tmp-999").mkdir()
+    (tmp_path / "build.tmp-999" / MARKER).write_text("{}")
+    recover(out)
+    assert (out / "index.html").read_bytes() == b"good"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
+
+
+def test_recover_never_deletes_foreign_lookalikes(tmp_path: Path) -> None:
+    foreign = tmp_path / "build.tmp-1"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("keep")
+    recover(tmp_path / "build")
+    assert (foreign / "notes.txt").exists()
+
+
+def test_second_build_at_once_refuses(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    with output_lock(out), pytest.raises(OutputError, match="another newsarchive build"), \
+            output_lock(out):
+        pass
+
+
+def test_disk_full_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "build"
+    write_site(out, {"index.html": b"good"})
+    writer = SiteWriter(out)
+
+    def full(self: Path, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    with pytest.raises(OutputError, match="disk is full; the previous site is kept"):
+        writer.put("index.html", b"new")
+    monkeypatch.undo()
+    writer.abort()
+    assert (out / "index.html").read_bytes() == b"good"
