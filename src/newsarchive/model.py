@@ -7,6 +7,7 @@ run and tested alone and its output hashed for incremental builds.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -115,8 +116,16 @@ class Page:
     """One planned output file: everything it needs, nothing rendered yet."""
 
     path: PurePosixPath  # relative to the output root; ends in .html/.xml/.json/...
-    template: str  # Jinja template name, or "" for a page whose bytes are made in Python
-    context: Mapping[str, object] = field(default_factory=dict)
+    template: str  # Jinja template name, or RAW for a page whose bytes are made in Python
+    context: Mapping[str, object] = field(default_factory=dict)  # RAW pages: {"data": bytes}
+
+    @classmethod
+    def raw(cls, path: str | PurePosixPath, data: bytes) -> Page:
+        """A page whose bytes are already made (JSON, CSV, search index files): no template."""
+        return cls(PurePosixPath(path), RAW, {"data": data})
+
+
+RAW = ""  # the template name of pages that carry their own bytes
 
 
 def to_json(value: object) -> object:
@@ -132,6 +141,8 @@ def to_json(value: object) -> object:
         return value.as_posix()
     if isinstance(value, Mapping):
         return dict(value)
+    if isinstance(value, bytes):  # raw page bytes: their hash stands for them
+        return "blake2b:" + hashlib.blake2b(value, digest_size=20).hexdigest()
     if isinstance(value, (set, frozenset)):
         return sorted(value, key=str)
     raise TypeError(f"not JSON-serialisable: {type(value).__name__}")

@@ -20,7 +20,7 @@ from .cache import LoadCache, changed_pages, content_key, page_fingerprint
 from .config import Config, load_config
 from .corpus_pass import resolve_corpus
 from .diagnostics import UserError
-from .model import Article, Page, Problem
+from .model import RAW, Article, Page, Problem
 from .output import Manifest, SiteWriter, check_output, output_lock, read_manifest, recover
 from .render import make_environment, render_page, template_hashes
 from .site import plan_site
@@ -144,7 +144,7 @@ def _render_and_write(
 ) -> tuple[tuple[str, ...], tuple[str, ...], list[Problem]]:
     """Render only pages whose fingerprint changed; carry the rest forward; swap atomically."""
     env = make_environment(config.templates_dir)
-    hashes = template_hashes(env, sorted({p.template for p in pages}))
+    hashes = {RAW: "raw", **template_hashes(env, sorted({p.template for p in pages} - {RAW}))}
     fingerprints = {p.path.as_posix(): page_fingerprint(p, hashes[p.template]) for p in pages}
     old_pages = previous.pages if previous else MappingProxyType({})
     todo = changed_pages(fingerprints, old_pages)
@@ -189,6 +189,9 @@ def _workers(config: Config, count: int) -> int:
 def _render_all(pages: Sequence[Page], env: jinja2.Environment, config: Config,
                 workers: int) -> Iterator[tuple[str, bytes | None, str | None]]:
     """Render in a process pool when it pays (the render stage is pure), else in this process."""
+    raw = [page for page in pages if page.template == RAW]
+    yield from (_render_one(env, page) for page in raw)  # no template: never worth a process
+    pages = [page for page in pages if page.template != RAW]
     if workers <= 1:
         yield from (_render_one(env, page) for page in pages)
         return
@@ -210,6 +213,10 @@ def _render_in_worker(job: tuple[Path | None, Page]) -> tuple[str, bytes | None,
 
 def _render_one(env: jinja2.Environment, page: Page) -> tuple[str, bytes | None, str | None]:
     """Render one page; a template error is reported for that page and stops nothing else."""
+    if page.template == RAW:
+        data = page.context["data"]
+        assert isinstance(data, bytes)
+        return page.path.as_posix(), data, None
     try:
         return page.path.as_posix(), render_page(env, page), None
     except jinja2.TemplateError as exc:
