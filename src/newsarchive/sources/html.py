@@ -105,7 +105,7 @@ def _build(path: Path, root: etree._Element, meta: PageMeta) -> Article | None:
         sources.append(("date", FieldSource(0, date_rule)))
     if url:
         sources.append(("source_url", FieldSource(0, url.rule)))
-    body, body_rule = extract_body(root, meta.article_body, title_text)
+    body, body_rule = extract_body(root, meta.article_body)
     if body:
         sources.append(("body", FieldSource(0, body_rule)))
     return Article(source_path=path.as_posix(), title=title_text, body=body,
