@@ -9,8 +9,6 @@ scored worse (often a summary or cut short), so it is only the last resort.
 
 from __future__ import annotations
 
-import copy
-
 from lxml import etree
 
 SHORT_BODY = 500  # characters; below this the precision result may be a teaser
@@ -21,7 +19,7 @@ def extract_body(root: etree._Element, article_body: str | None) -> tuple[tuple[
     """Body paragraphs and the rule that produced them; ((), "") when the page has none."""
     if sum(1 for _ in root.iter()) > MAX_TREE_SIZE:
         return _paragraphs(article_body or ""), "html.jsonld.articleBody" if article_body else ""
-    precise = _trafilatura(copy.deepcopy(root), favor_precision=True)
+    precise = _trafilatura(root, favor_precision=True)  # it works on its own copy of the tree
     if len(precise) < SHORT_BODY:
         balanced = _trafilatura(root, favor_precision=False)
         if len(balanced) > 2 * len(precise):
