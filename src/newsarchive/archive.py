@@ -1,0 +1,442 @@
+"""Collect: the one stage that sees the whole corpus.
+
+It merges outlet and author name variants, gives every article a unique, stable URL, and builds
+the indexes (outlet, author, tag, year, month) once, as small `Summary` records, so no template
+and no later stage ever loops over the whole collection again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Literal
+from urllib.parse import urlsplit
+
+import yaml
+from slugify import slugify
+
+from .config import Config
+from .model import Article, DateValue, Problem
+
+OUTLETS_FILE = Path(__file__).parent / "data" / "outlets.yml"
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+SLUG_MAX = 80  # characters; long titles are cut at a word boundary
+WORDS_PER_MINUTE = 230
+# Segments that would clash with listing pages (`page/2/`, `index.html`), assets, or that some file
+# systems refuse (Windows device names). A slug equal to one of these gets a suffix.
+RESERVED_SEGMENTS = frozenset(
+    {"index", "page", "assets", "static", "undated", "con", "prn", "aux", "nul"}
+    | {f"com{n}" for n in range(10)} | {f"lpt{n}" for n in range(10)}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A name that has its own listing page: an outlet, author, tag, year or month."""
+
+    key: str  # stable, unique within its kind: the URL segment ("associated-press", "2021-03")
+    name: str  # shown to people; on an article, as written in that article
+    url: str  # the first listing page, relative to the output root ("outlets/ap/index.html")
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What a listing shows of one article; small, so listing contexts stay cheap to hash."""
+
+    url: str  # the article page, relative to the output root ("2021/03/slug/index.html")
+    title: str
+    dek: str | None
+    date: DateValue | None
+    outlet: Term | None
+    authors: tuple[Term, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TermCount:
+    """One row of an index page: a term and how many articles it lists."""
+
+    term: Term
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One article as the site shows it: the loader's fields plus what collect decided.
+
+    A projection, not the `Article`: removed lines, provenance and hashes are left out, so the
+    article page's context changes only when something it shows changes.
+    """
+
+    url: str  # see Summary.url
+    slug: str  # the last folder of `url`
+    source_path: str
+    title: str
+    dek: str | None
+    date: DateValue | None
+    outlet: Term | None
+    authors: tuple[Term, ...]  # in byline order, names as written in this article
+    tags: tuple[Term, ...]
+    body: tuple[str, ...]
+    body_format: Literal["text", "markdown"]
+    related_links: tuple[str, ...]
+    source_url: str | None
+    reading_minutes: int
+    previous: Summary | None  # the next older dated article
+    next: Summary | None  # the next newer dated article
+
+    def summary(self) -> Summary:
+        return Summary(self.url, self.title, self.dek, self.date, self.outlet, self.authors)
+
+
+@dataclass(frozen=True, slots=True)
+class Archive:
+    """The whole corpus, resolved and indexed. Every tuple is newest first, tie-broken by title
+    and URL; every index maps a `Term.key` to the summaries of its articles."""
+
+    entries: tuple[Entry, ...]
+    by_outlet: Mapping[str, tuple[Summary, ...]]
+    by_author: Mapping[str, tuple[Summary, ...]]
+    by_tag: Mapping[str, tuple[Summary, ...]]
+    by_year: Mapping[str, tuple[Summary, ...]]  # "2021" -> ...
+    by_month: Mapping[str, tuple[Summary, ...]]  # "2021-03" -> ...
+    undated: tuple[Summary, ...]
+    outlets: tuple[TermCount, ...]  # by name, case-insensitively, then key
+    authors: tuple[TermCount, ...]
+    tags: tuple[TermCount, ...]
+    years: tuple[TermCount, ...]  # newest year first
+    months: Mapping[str, tuple[TermCount, ...]]  # year key -> its months, newest first
+
+    @property
+    def summaries(self) -> tuple[Summary, ...]:
+        return tuple(entry.summary() for entry in self.entries)
+
+
+# --- names: aliases, grouping, URL segments ---------------------------------------------------
+
+
+def name_key(name: str) -> str:
+    """How two printed names are compared: case-insensitive, whitespace and dots normalised."""
+    return " ".join(name.replace(".", " ").split()).casefold()
+
+
+def outlet_key(name: str) -> str:
+    """Outlet names also drop a leading "The": "The Guardian" is "Guardian"."""
+    key = name_key(name)
+    return key[4:] if key.startswith("the ") and len(key) > 4 else key
+
+
+def load_outlet_table(path: Path = OUTLETS_FILE) -> tuple[dict[str, tuple[str, ...]],
+                                                         dict[str, str]]:
+    """Read the shipped alias table: (canonical -> aliases, domain -> canonical).
+
+    Tolerates the file missing or malformed (the archive then merges only config aliases), and
+    both shapes `Name: [aliases]` and `Name: {aliases: [...], domains: [...]}`.
+    """
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}, {}
+    table = loaded.get("outlets", loaded) if isinstance(loaded, dict) else None
+    if not isinstance(table, dict):
+        return {}, {}
+    aliases: dict[str, tuple[str, ...]] = {}
+    domains: dict[str, str] = {}
+    for canonical, spec in table.items():
+        if not isinstance(canonical, str) or canonical == "version":
+            continue
+        spec_map = spec if isinstance(spec, dict) else {"aliases": spec}
+        aliases[canonical] = _strings(spec_map.get("aliases"))
+        for domain in _strings(spec_map.get("domains")):
+            domains[domain.lower().removeprefix("www.")] = canonical
+    return aliases, domains
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value] if isinstance(value, str) else []
+    return tuple(str(item).strip() for item in items if str(item).strip())
+
+
+def alias_resolver(builtin: Mapping[str, tuple[str, ...]], extra: Mapping[str, tuple[str, ...]],
+                   key: Callable[[str], str]) -> dict[str, str]:
+    """Map each name key to its canonical name. Site aliases join and rename built-in groups:
+    `AP: [AP News]` in site.yml makes AP, AP News and The Associated Press one outlet named AP."""
+    canonical_of: dict[str, str] = {}
+    for canonical, others in builtin.items():
+        for name in (canonical, *others):
+            canonical_of[key(name)] = canonical
+    for canonical, others in extra.items():
+        names = (canonical, *others)
+        joined = {canonical_of[key(n)] for n in names if key(n) in canonical_of}
+        for name_k, target in list(canonical_of.items()):
+            if target in joined:
+                canonical_of[name_k] = canonical
+        for name in names:
+            canonical_of[key(name)] = canonical
+    return canonical_of
+
+
+def safe_segment(text: str, fallback: str) -> str:
+    """One safe URL path segment: ASCII slug, never empty, `..`, a reserved name, or all digits
+    (digits would clash with month folders such as `2021/03/`)."""
+    slug = slugify(text, max_length=SLUG_MAX, word_boundary=True, save_order=True)
+    if not slug:
+        slug = fallback
+    if slug in RESERVED_SEGMENTS or slug.isdigit():
+        slug = f"{slug}-{fallback}"
+    return slug
+
+
+def dedupe_segments(wanted: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """(id, wanted segment) pairs, in priority order -> id: unique segment. The first id keeps
+    the segment; later ones get -2, -3, ... skipping any segment another id wants outright."""
+    taken = {segment for _, segment in wanted}
+    owners: set[str] = set()
+    result: dict[str, str] = {}
+    for ident, segment in wanted:
+        if segment not in owners:
+            owners.add(segment)
+            result[ident] = segment
+            continue
+        number = 2
+        while f"{segment}-{number}" in taken:
+            number += 1
+        taken.add(f"{segment}-{number}")
+        result[ident] = f"{segment}-{number}"
+    return result
+
+
+def _short_hash(text: str) -> str:
+    return "n" + hashlib.blake2b(text.encode("utf-8"), digest_size=4).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """Name variants merged into one term."""
+
+    key: str
+    names: tuple[str, ...]  # every printed form, one per occurrence, in corpus order
+    canonical: str | None  # from an alias table, else the most frequent printed form wins
+
+
+def make_terms(groups: Iterable[_Group], folder: str) -> dict[str, Term]:
+    """Group key -> Term with a unique URL under `folder/`; collisions decided by group key."""
+    ordered = sorted(groups, key=lambda g: g.key)
+    names = {g.key: g.canonical or _most_common(g.names) for g in ordered}
+    segments = dedupe_segments([(g.key, safe_segment(names[g.key], _short_hash(g.key)))
+                                for g in ordered])
+    return {k: Term(segments[k], names[k], f"{folder}/{segments[k]}/index.html") for k in names}
+
+
+def _most_common(names: Sequence[str]) -> str:
+    counts = Counter(names)
+    return min(counts, key=lambda n: (-counts[n], n))
+
+
+def group_names(names: Iterable[str], key: Callable[[str], str],
+                canonical_of: Mapping[str, str]) -> dict[str, _Group]:
+    """Printed name -> group key, via the alias table; returns group key -> _Group."""
+    found: dict[str, list[str]] = {}
+    canon: dict[str, str | None] = {}
+    for name in names:
+        canonical = canonical_of.get(key(name))
+        group_key = key(canonical) if canonical is not None else key(name)
+        found.setdefault(group_key, []).append(name)
+        canon[group_key] = canonical
+    return {k: _Group(k, tuple(v), canon[k]) for k, v in found.items()}
+
+
+# --- collect ----------------------------------------------------------------------------------
+
+
+def collect(articles: Sequence[Article], config: Config) -> tuple[Archive, list[Problem]]:
+    """Resolve names, assign URLs and build every index once; never raises for odd input."""
+    builtin, domains = load_outlet_table()
+    outlet_canon = alias_resolver(builtin, config.outlet_aliases, outlet_key)
+    author_canon = alias_resolver({}, config.author_aliases, name_key)
+    ordered = sorted(articles, key=lambda a: (a.source_path, a.content_hash))
+    outlets = [a.outlet or _outlet_from_domain(a.source_url, domains) for a in ordered]
+    outlet_groups = group_names((o for o in outlets if o), outlet_key, outlet_canon)
+    author_groups = group_names((n for a in ordered for n in a.authors), name_key, author_canon)
+    tag_groups = group_names((t for a in ordered for t in a.tags), name_key, {})
+    outlet_terms = make_terms(outlet_groups.values(), "outlets")
+    author_terms = make_terms(author_groups.values(), "authors")
+    tag_terms = make_terms(tag_groups.values(), "tags")
+    urls, problems = assign_urls(ordered)
+
+    def outlet_term(name: str | None) -> Term | None:
+        if not name:
+            return None
+        canonical = outlet_canon.get(outlet_key(name))
+        return outlet_terms[outlet_key(canonical) if canonical else outlet_key(name)]
+
+    def author_term(name: str) -> Term:
+        canonical = author_canon.get(name_key(name))
+        term = author_terms[name_key(canonical) if canonical else name_key(name)]
+        return Term(term.key, name, term.url)  # shown as written in this article
+
+    entries = [
+        make_entry(a, urls[a.source_path, a.content_hash], outlet_term(outlet),
+                   tuple(author_term(n) for n in a.authors),
+                   tuple(dict.fromkeys(tag_terms[name_key(t)] for t in a.tags)))
+        for a, outlet in zip(ordered, outlets, strict=True)
+    ]
+    author_names = {term.key: term for term in author_terms.values()}
+    entries_in_order = link_neighbours(sorted(entries, key=newest_first))
+    return build_indexes(entries_in_order, author_names), problems
+
+
+def make_entry(article: Article, url: str, outlet: Term | None, authors: tuple[Term, ...],
+               tags: tuple[Term, ...]) -> Entry:
+    """The site's view of one article; neighbours are linked once the order is known."""
+    a = article
+    return Entry(url=url, slug=url.split("/")[-2], source_path=a.source_path, title=a.title,
+                 dek=a.dek, date=a.date, outlet=outlet, authors=authors, tags=tags, body=a.body,
+                 body_format=a.body_format, related_links=a.related_links,
+                 source_url=a.source_url, reading_minutes=reading_minutes(a.body),
+                 previous=None, next=None)
+
+
+def _outlet_from_domain(url: str | None, domains: Mapping[str, str]) -> str | None:
+    """An article with no outlet but a known source domain is credited to that outlet."""
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    while host:
+        if host in domains:
+            return domains[host]
+        host = host.partition(".")[2]
+    return None
+
+
+def reading_minutes(body: Sequence[str]) -> int:
+    words = sum(len(paragraph.split()) for paragraph in body)
+    return max(1, round(words / WORDS_PER_MINUTE))
+
+
+def article_folder(date: DateValue | None) -> str:
+    """`2021/03` for day and month precision, `2021` for a year only, `undated` without."""
+    if date is None:
+        return "undated"
+    return f"{date.year:04d}" if date.month is None else f"{date.year:04d}/{date.month:02d}"
+
+
+ArticleId = tuple[str, str]  # (source_path, content_hash)
+
+
+def assign_urls(ordered: Sequence[Article]) -> tuple[dict[ArticleId, str], list[Problem]]:
+    """Article -> `folder/slug/index.html`; a slug collision keeps both articles, the one whose
+    source path sorts first gets the plain slug, the others -2, -3, ..."""
+    wanted: list[tuple[str, str]] = []
+    problems: list[Problem] = []
+    ids: dict[str, ArticleId] = {}
+    for article in ordered:
+        ident = f"{len(ids)}"
+        ids[ident] = (article.source_path, article.content_hash)
+        segment = safe_segment(article.slug_hint or article.title, "article")
+        wanted.append((ident, f"{article_folder(article.date)}/{segment}"))
+    unique = dedupe_segments(wanted)
+    for (ident, want), article in zip(wanted, ordered, strict=True):
+        if unique[ident] != want:
+            problems.append(Problem(Path(article.source_path),
+                                    f"URL {want}/ is taken; this article is at {unique[ident]}/",
+                                    "archive.slug-collision"))
+    return {ids[i]: f"{path}/index.html" for i, path in unique.items()}, problems
+
+
+def newest_first(entry: Entry) -> tuple[int, int, int, int, str, str]:
+    """Dated before undated, newest first; ties by title (case-insensitive), then URL."""
+    year, month, day = entry.date.sort_key() if entry.date else (0, 0, 0)
+    return (entry.date is None, -year, -month, -day, entry.title.casefold(), entry.url)
+
+
+def link_neighbours(entries: Sequence[Entry]) -> tuple[Entry, ...]:
+    """Give each dated entry its older (`previous`) and newer (`next`) neighbour in time."""
+    dated = [e for e in entries if e.date is not None]
+    linked = {
+        e.url: replace(e, previous=dated[i + 1].summary() if i + 1 < len(dated) else None,
+                       next=dated[i - 1].summary() if i > 0 else None)
+        for i, e in enumerate(dated)
+    }
+    return tuple(linked.get(e.url, e) for e in entries)
+
+
+def build_indexes(entries: tuple[Entry, ...], author_names: Mapping[str, Term]) -> Archive:
+    """One pass over the newest-first entries fills every index already in order.
+
+    `author_names` gives each author key its group name (entries carry names as written).
+    """
+    by: dict[str, dict[str, list[Summary]]] = {k: {} for k in ("outlet", "author", "tag", "year",
+                                                                "month")}
+    terms: dict[str, dict[str, Term]] = {k: {} for k in by}
+    undated: list[Summary] = []
+
+    def add(kind: str, term: Term, summary: Summary) -> None:
+        by[kind].setdefault(term.key, []).append(summary)
+        terms[kind].setdefault(term.key, term)
+
+    for entry in entries:
+        summary = entry.summary()
+        if entry.outlet is not None:
+            add("outlet", entry.outlet, summary)
+        for key in dict.fromkeys(t.key for t in entry.authors):
+            add("author", author_names[key], summary)
+        for term in entry.tags:
+            add("tag", term, summary)
+        if entry.date is None:
+            undated.append(summary)
+            continue
+        add("year", year_term(entry.date.year), summary)
+        if entry.date.month is not None:
+            add("month", month_term(entry.date.year, entry.date.month), summary)
+    return Archive(
+        entries=entries,
+        by_outlet=_frozen(by["outlet"]),
+        by_author=_frozen(by["author"]),
+        by_tag=_frozen(by["tag"]),
+        by_year=_frozen(by["year"]),
+        by_month=_frozen(by["month"]),
+        undated=tuple(undated),
+        outlets=_counts(terms["outlet"], by["outlet"]),
+        authors=_counts(terms["author"], by["author"]),
+        tags=_counts(terms["tag"], by["tag"]),
+        years=_dated_counts(terms["year"], by["year"]),
+        months=_months(terms["month"], by["month"]),
+    )
+
+
+def year_term(year: int) -> Term:
+    return Term(f"{year:04d}", f"{year:04d}", f"{year:04d}/index.html")
+
+
+def month_term(year: int, month: int) -> Term:
+    return Term(f"{year:04d}-{month:02d}", f"{MONTH_NAMES[month - 1]} {year:04d}",
+                f"{year:04d}/{month:02d}/index.html")
+
+
+def _frozen(index: Mapping[str, list[Summary]]) -> Mapping[str, tuple[Summary, ...]]:
+    return MappingProxyType({key: tuple(index[key]) for key in sorted(index)})
+
+
+def _counts(terms: Mapping[str, Term], index: Mapping[str, list[Summary]]
+            ) -> tuple[TermCount, ...]:
+    rows = (TermCount(terms[key], len(index[key])) for key in index)
+    return tuple(sorted(rows, key=lambda r: (r.term.name.casefold(), r.term.key)))
+
+
+def _dated_counts(terms: Mapping[str, Term], index: Mapping[str, list[Summary]]
+                  ) -> tuple[TermCount, ...]:
+    return tuple(TermCount(terms[k], len(index[k])) for k in sorted(index, reverse=True))
+
+
+def _months(terms: Mapping[str, Term], index: Mapping[str, list[Summary]]
+            ) -> Mapping[str, tuple[TermCount, ...]]:
+    per_year: dict[str, list[TermCount]] = {}
+    for key in sorted(index, reverse=True):
+        per_year.setdefault(key[:4], []).append(TermCount(terms[key], len(index[key])))
+    return MappingProxyType({year: tuple(rows) for year, rows in per_year.items()})
+

@@ -1,0 +1,210 @@
+"""Render: the Jinja environment, one Page -> bytes, and template fingerprints.
+
+Escaping and strictness are not options: autoescape is always on and a missing variable is an
+error, not an empty string. `render_page` is pure, so a process pool runs it with one environment
+per worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import jinja2
+import jinja2.meta
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markupsafe import Markup
+
+from .archive import MONTH_NAMES
+from .model import DateValue, Page
+
+BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
+STATIC_PREFIX = "static/"  # template names served as raw bytes (stylesheet, scripts, icons)
+SAFE_LINK_SCHEMES = ("http:", "https:", "mailto:")
+UNSAFE_LINK_SCHEMES = ("javascript:", "data:", "vbscript:", "file:")
+
+
+def make_environment(site_templates: Path | None) -> jinja2.Environment:
+    """The one environment: user templates override the theme file by file, and `default/NAME`
+    always reaches the built-in theme so a user template can extend the one it replaces."""
+    builtin = jinja2.FileSystemLoader(BUILTIN_TEMPLATES)
+    loaders: list[jinja2.BaseLoader] = [builtin]
+    if site_templates is not None:
+        loaders.insert(0, jinja2.FileSystemLoader(site_templates))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.PrefixLoader({"default": builtin}), *loaders]),
+        autoescape=True,  # JSON outputs are made with json.dumps, not templates
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["relurl"] = relurl_filter
+    env.globals["relurl"] = relurl_filter
+    env.filters["body_html"] = body_renderer(make_markdown())
+    env.filters["date_text"] = date_text
+    env.filters["safe_url"] = safe_url
+    return env
+
+
+def render_page(env: jinja2.Environment, page: Page) -> bytes:
+    """Render one planned page; `static/` templates come back as their bytes, untouched."""
+    if not page.template:
+        raise ValueError(f"{page.path}: no template; its bytes are made elsewhere")
+    if page.template.startswith(STATIC_PREFIX):
+        return static_bytes(env, page.template)
+    return env.get_template(page.template).render(page.context).encode("utf-8")
+
+
+def static_bytes(env: jinja2.Environment, name: str) -> bytes:
+    """A static asset through the same loaders as templates, so a site can override it."""
+    if env.loader is None:
+        raise jinja2.TemplateNotFound(name)
+    source, _, _ = env.loader.get_source(env, name)
+    return source.encode("utf-8")
+
+
+# --- links -------------------------------------------------------------------------------------
+
+
+def relative_url(target: str, page_path: str) -> str:
+    """`target` (relative to the output root) as seen from `page_path`, always naming a file:
+    `outlets/` -> `../outlets/index.html` from `2021/index.html`. Works from file://, under any
+    sub-path of a host, and at a domain root."""
+    target = target.lstrip("/")
+    if not target or target.endswith("/"):
+        target += "index.html"
+    here = page_path.lstrip("/").split("/")[:-1]
+    there = target.split("/")
+    common = 0
+    while common < min(len(here), len(there) - 1) and here[common] == there[common]:
+        common += 1
+    return "../" * (len(here) - common) + "/".join(there[common:])
+
+
+@jinja2.pass_context
+def relurl_filter(context: jinja2.runtime.Context, target: str) -> str:
+    """`{{ url | relurl }}`: relative to the page being rendered (its `page_path`)."""
+    return relative_url(target, str(context["page_path"]))
+
+
+def safe_url(url: str | None) -> str | None:
+    """An external URL fit for an href: only http(s); anything else (javascript:, data:, …)
+    is None, so the template shows it as text."""
+    if url is None:
+        return None
+    candidate = url.strip()
+    return candidate if candidate.lower().startswith(("http://", "https://")) else None
+
+
+# --- article bodies ---------------------------------------------------------------------------
+
+
+def make_markdown() -> MarkdownIt:
+    """CommonMark with raw HTML off, dangerous link schemes refused, headings moved down one
+    level (the article title is the page's only h1)."""
+    md = MarkdownIt("commonmark", {"html": False})
+    md.validateLink = _link_is_safe  # type: ignore[method-assign]
+    md.core.ruler.push("demote_headings", _demote_headings)
+    return md
+
+
+def _link_is_safe(url: str) -> bool:
+    """Refused links stay visible as text; markdown-it would allow some data: images."""
+    scheme = url.strip().lower()
+    return not scheme.startswith(UNSAFE_LINK_SCHEMES)
+
+
+def _demote_headings(state: StateCore) -> None:
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + 1)}"
+
+
+def body_renderer(md: MarkdownIt) -> Callable[[Any], Markup]:
+    """`{{ article | body_html }}`: Markdown through markdown-it, text as escaped paragraphs."""
+
+    def body_html(entry: Any) -> Markup:
+        if entry.body_format == "markdown":
+            return Markup(md.render("\n\n".join(entry.body)))
+        return Markup("\n").join(Markup("<p>{}</p>").format(p) for p in entry.body)
+
+    return body_html
+
+
+def date_text(date: DateValue | None) -> str:
+    """A date as precise as it is known: "3 March 2021", "March 2021", "2021", "Undated"."""
+    if date is None:
+        return "Undated"
+    if date.month is None:
+        return f"{date.year:04d}"
+    month = MONTH_NAMES[date.month - 1]
+    return f"{month} {date.year:04d}" if date.day is None else f"{date.day} {month} {date.year:04d}"
+
+
+# --- fingerprints -------------------------------------------------------------------------------
+
+
+def template_hashes(env: jinja2.Environment, names: Iterable[str]) -> Mapping[str, str]:
+    """Name -> hash of its resolved source and of everything it extends, includes or imports.
+
+    A dynamic reference makes a template depend on every template (safe); a missing name hashes
+    as "missing", so adding a site override later changes the hash.
+    """
+    sources: dict[str, str | None] = {}
+    references: dict[str, frozenset[str] | None] = {}
+
+    def source_of(name: str) -> str | None:
+        if name not in sources:
+            try:
+                sources[name] = env.loader.get_source(env, name)[0] if env.loader else None
+            except jinja2.TemplateNotFound:
+                sources[name] = None
+        return sources[name]
+
+    def references_of(name: str) -> frozenset[str] | None:
+        if name not in references:
+            source = source_of(name)
+            references[name] = frozenset() if source is None or name.startswith(
+                STATIC_PREFIX) else _referenced(env, source)
+        return references[name]
+
+    every = frozenset(env.list_templates())
+    hashes: dict[str, str] = {}
+    for name in sorted(set(names)):
+        closure = _closure(name, references_of, every)
+        digest = hashlib.sha256()
+        for member in sorted(closure):
+            source = source_of(member)
+            part = "missing" if source is None else hashlib.sha256(source.encode()).hexdigest()
+            digest.update(f"{member}\0{part}\n".encode())
+        hashes[name] = digest.hexdigest()
+    return MappingProxyType(hashes)
+
+
+def _referenced(env: jinja2.Environment, source: str) -> frozenset[str] | None:
+    """Names a template refers to; None when one is dynamic (or the source does not parse)."""
+    try:
+        found = list(jinja2.meta.find_referenced_templates(env.parse(source)))
+    except jinja2.TemplateSyntaxError:
+        return frozenset()
+    if any(name is None for name in found):
+        return None
+    return frozenset(name for name in found if name is not None)
+
+
+def _closure(name: str, references_of: Callable[[str], frozenset[str] | None],
+             every: frozenset[str]) -> frozenset[str]:
+    seen = {name}
+    todo = [name]
+    while todo:
+        refs = references_of(todo.pop())
+        for ref in every if refs is None else refs:
+            if ref not in seen:
+                seen.add(ref)
+                todo.append(ref)
+    return frozenset(seen)
