@@ -93,7 +93,7 @@ def _build(path: Path, root: etree._Element, meta: PageMeta) -> Article | None:
     if title is None:
         return None
     title_text, stripped = _strip_site(title.value, site.keys | site.hosts)
-    sources.append(("title", FieldSource(0, title.rule + (" -site-suffix" if stripped else ""))))
+    sources.append(("title", FieldSource(0, title.rule + ("+strip-site" if stripped else ""))))
     authors, orgs, author_rule = _pick_authors(meta.authors, site)
     if authors:
         sources.append(("authors", FieldSource(0, author_rule)))
@@ -106,6 +106,8 @@ def _build(path: Path, root: etree._Element, meta: PageMeta) -> Article | None:
     if url:
         sources.append(("source_url", FieldSource(0, url.rule)))
     body, body_rule = extract_body(root, meta.article_body)
+    if body and norm_key(body[0]) in (norm_key(title_text), norm_key(title.value)):
+        body = body[1:]  # the headline repeated at the top is the title, not body
     if body:
         sources.append(("body", FieldSource(0, body_rule)))
     return Article(source_path=path.as_posix(), title=title_text, body=body,
@@ -206,6 +208,7 @@ _ROLE_WORDS = frozenset((
 _ACCOUNTS = re.compile(r"admin|webmaster|^(?:editor|staff|guest|user|anonymous)$", re.I)
 _BY_PREFIX = re.compile(r"^(?:[^\W\d][\w ]{0,20}\s)?by\s+|^[^\W\d][\w]{0,15}\s*:\s+", re.I)
 _NAME_SPLIT = re.compile(r"\s*(?:[,;|/]|\s(?:and|&|und|et|и)\s)\s*", re.I)
+_HANDLES = re.compile(r"(?:https?://|www\.)[^\s,;]+|[^\s,;]*@[^\s,;]+")
 _SENTENCE_STOP = re.compile(r"(?<=[^\W\d]{2})\.\s+(?=[^\W\d])")
 
 
@@ -276,7 +279,7 @@ def _classify(name: str, site: SiteNames, org_flag: bool) -> str:
 
 def _segments(raw: str) -> list[str]:
     """"By A and B, Staff Writer" -> ["A", "B", "Staff Writer"], handles and e-mails removed."""
-    raw = " ".join(t for t in raw.split() if "@" not in t and "://" not in t)
+    raw = _HANDLES.sub("", raw)
     raw = _BY_PREFIX.sub("", raw.strip())
     parts = [p for piece in _NAME_SPLIT.split(raw) for p in _SENTENCE_STOP.split(piece)]
     cleaned = (_BY_PREFIX.sub("", p.strip(" .,:;-–—()[]\"'")) for p in parts)
