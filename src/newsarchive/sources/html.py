@@ -251,7 +251,7 @@ def _known_orgs() -> frozenset[str]:
         outlets = (yaml.safe_load(text) or {}).get("outlets") or {}
     except (OSError, ValueError, ImportError, AttributeError, yaml.YAMLError):
         return frozenset()
-    names = set()
+    names: set[str] = set()
     for name, entry in outlets.items():
         aliases = entry.get("aliases", []) if isinstance(entry, dict) else []
         names.update(norm_key(str(n)) for n in [name, *aliases])

@@ -137,7 +137,8 @@ def _pick_article(items: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The article object: the first with a headline, else the first article at all."""
     articles = [i for i in items if _is_article(i)]
     with_headline = [i for i in articles if _text(i.get("headline"))]
-    return (with_headline or articles or [None])[0]
+    chosen = with_headline or articles
+    return chosen[0] if chosen else None
 
 
 _EMPTY_LD: dict[str, Any] = {"titles": [], "authors": [], "outlets": [], "dates": [], "urls": [],
