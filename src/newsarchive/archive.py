@@ -138,7 +138,8 @@ def load_outlet_table(path: Path = OUTLETS_FILE) -> tuple[dict[str, tuple[str, .
     both shapes `Name: [aliases]` and `Name: {aliases: [...], domains: [...]}`.
     """
     try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 10x faster
+        loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}, {}
     table = loaded.get("outlets", loaded) if isinstance(loaded, dict) else None
