@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
+import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -192,23 +192,27 @@ def _render_all(pages: Sequence[Page], env: jinja2.Environment, config: Config,
     raw = [page for page in pages if page.template == RAW]
     yield from (_render_one(env, page) for page in raw)  # no template: never worth a process
     pages = [page for page in pages if page.template != RAW]
-    if workers <= 1:
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from (_render_one(env, page) for page in pages)
         return
+    # Forked workers inherit the pages, so contexts are never pickled; only the bytes come back.
     chunk = max(1, min(64, len(pages) // (workers * 8)))
-    jobs = ((config.templates_dir, page) for page in pages)
-    with ProcessPoolExecutor(workers) as pool:
-        yield from pool.map(_render_in_worker, jobs, chunksize=chunk)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_init_worker,
+                             initargs=(config.templates_dir, pages)) as pool:
+        yield from pool.map(_render_in_worker, range(len(pages)), chunksize=chunk)
 
 
-@functools.lru_cache(maxsize=4)
-def _environment(templates_dir: Path | None) -> jinja2.Environment:
-    """One Jinja environment per worker process and templates folder, made on first use."""
-    return make_environment(templates_dir)
+_IN_WORKER: list[tuple[jinja2.Environment, Sequence[Page]]] = []  # set once per worker process
 
 
-def _render_in_worker(job: tuple[Path | None, Page]) -> tuple[str, bytes | None, str | None]:
-    return _render_one(_environment(job[0]), job[1])
+def _init_worker(templates_dir: Path | None, pages: Sequence[Page]) -> None:
+    _IN_WORKER.append((make_environment(templates_dir), pages))
+
+
+def _render_in_worker(index: int) -> tuple[str, bytes | None, str | None]:
+    env, pages = _IN_WORKER[0]
+    return _render_one(env, pages[index])
 
 
 def _render_one(env: jinja2.Environment, page: Page) -> tuple[str, bytes | None, str | None]:

@@ -1,0 +1,148 @@
+"""The whole build on disk: every input is a page or skipped, links resolve, bad input stops nothing."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from click.testing import CliRunner
+
+from newsarchive.cli import cli
+from newsarchive.output import MARKER
+from sitetools import build_site, tree_digest
+
+
+class LinkCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append(value)
+
+
+def internal_links(page: Path) -> list[str]:
+    collector = LinkCollector()
+    collector.feed(page.read_text(encoding="utf-8"))
+    return [link for link in collector.links
+            if not urlsplit(link).scheme and not link.startswith(("#", "//", "mailto:"))]
+
+
+def broken_links(out: Path) -> list[str]:
+    broken = []
+    for page in sorted(out.rglob("*.html")):
+        for link in internal_links(page):
+            target_path = unquote(urlsplit(link).path)
+            if not target_path:
+                continue
+            target = (page.parent / target_path).resolve()
+            if not target.is_file():
+                broken.append(f"{page.relative_to(out)} -> {link}")
+    return broken
+
+
+def test_sample_archive_builds_and_every_link_resolves(sample_site: Path) -> None:
+    result = build_site(sample_site)
+    out = sample_site / "build"
+    assert (out / "index.html").is_file()
+    assert (out / MARKER).is_file()
+    assert result.skipped == ()
+    inputs = [p for p in (sample_site / "articles").rglob("*") if p.is_file()]
+    assert result.articles == len(inputs)
+    assert broken_links(out) == []
+
+
+def test_every_link_points_at_an_explicit_file(sample_site: Path) -> None:
+    build_site(sample_site)
+    out = sample_site / "build"
+    for page in [out / "index.html", *sorted(out.glob("20*/*/*/index.html"))[:3]]:
+        for link in internal_links(page):
+            path = PurePosixPath(urlsplit(link).path)
+            assert path.suffix, f"{page}: {link} does not name a file"
+
+
+BAD_INPUTS = {
+    "empty.txt": (b"", "load.empty"),
+    "blank.md": (b"\n  \n", "load.empty"),
+    "binary.txt": (bytes(range(256)) * 8, "load.binary"),
+    "broken-front-matter.md": (b"---\ntitle: [unclosed\n---\nBody text here.\n", "frontmatter.invalid"),
+    "no-title.md": (b"---\nauthors: [A]\n---\nno heading\n", "load.no-title"),
+    "picture.jpg": (b"\xff\xd8\xff\xe0JFIF", "load.unsupported"),
+}
+
+
+def test_bad_inputs_are_skipped_with_reasons_and_stop_nothing(small_site: Path) -> None:
+    articles = small_site / "articles"
+    good = len(list(articles.iterdir()))
+    for name, (data, _) in BAD_INPUTS.items():
+        (articles / name).write_bytes(data)
+    (articles / "latin1.txt").write_bytes("Caf\xe9 owners protest\n\nBy Ana Lima\n\n"
+                                          "Owners of the caf\xe9 said the rent rose.\n".encode("latin-1"))
+    result = build_site(small_site)
+    skipped = dict(result.skipped)
+    codes: dict[str, set[str]] = {}
+    for problem in result.problems:
+        codes.setdefault(problem.path.name, set()).add(problem.code)
+    for name, (_, code) in BAD_INPUTS.items():
+        assert str(articles / name) in skipped or (articles / name).as_posix() in skipped, name
+        assert code in codes[name], name
+    assert "load.not-utf8" in codes["latin1.txt"]  # decoded with a warning, still a page
+    assert result.articles == good + 1
+    assert (small_site / "build" / "index.html").is_file()
+
+
+def test_cli_prints_path_line_severity_and_summary(small_site: Path) -> None:
+    (small_site / "articles" / "broken.md").write_bytes(b"---\ntitle: x\ntags: [a\n---\nbody\n")
+    result = CliRunner().invoke(cli, ["build", "--config", str(small_site / "site.yml")])
+    assert result.exit_code == 1
+    assert "broken.md:3: error: front matter is not valid YAML" in result.output
+    assert "skipped" in result.output and "in " in result.output
+
+
+def test_strict_fails_on_warnings(small_site: Path) -> None:
+    (small_site / "articles" / "note.rtf").write_text("not an article")
+    runner = CliRunner()
+    config = str(small_site / "site.yml")
+    assert runner.invoke(cli, ["build", "--config", config]).exit_code == 0
+    assert runner.invoke(cli, ["build", "--config", config, "--strict"]).exit_code == 1
+
+
+def test_refuses_to_replace_a_foreign_folder(small_site: Path) -> None:
+    foreign = small_site / "build"
+    foreign.mkdir()
+    (foreign / "thesis.docx").write_text("years of work")
+    result = CliRunner().invoke(cli, ["build", "--config", str(small_site / "site.yml")])
+    assert result.exit_code == 1
+    assert "not made by newsarchive" in result.output
+    assert "Traceback" not in result.output
+    assert (foreign / "thesis.docx").read_text() == "years of work"
+    assert sorted(p.name for p in foreign.iterdir()) == ["thesis.docx"]
+
+
+def test_missing_articles_folder_is_one_clear_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", "--config", str(tmp_path / "site.yml")])
+    assert result.exit_code == 1
+    assert result.output.strip().startswith("error: articles folder")
+
+
+def test_clean_builds_are_byte_identical(small_site: Path, tmp_path: Path) -> None:
+    first = build_site(small_site, tmp_path / "one", clean=True)
+    second = build_site(small_site, tmp_path / "two", clean=True)
+    assert first.problems == second.problems
+    assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")
+
+
+def test_process_pool_gives_the_same_bytes(tmp_path: Path) -> None:
+    site = tmp_path / "many"
+    (site / "articles").mkdir(parents=True)
+    for n in range(150):  # enough pages for the pool to be used
+        (site / "articles" / f"a{n:03d}.md").write_text(
+            f"---\ntitle: Story number {n}\nauthors: [Writer {n % 7}]\noutlet: Wire {n % 3}\n"
+            f"date: 2020-{n % 12 + 1:02d}-{n % 28 + 1:02d}\ntags: [t{n % 5}]\n---\n\nBody {n}.\n")
+    pooled = build_site(site, tmp_path / "pooled", clean=True, workers=2)
+    build_site(site, tmp_path / "single", clean=True, workers=1)
+    assert pooled.pages > 200
+    assert tree_digest(tmp_path / "pooled") == tree_digest(tmp_path / "single")

@@ -1,0 +1,96 @@
+"""Incremental builds equal clean ones, and only the pages whose inputs changed are rendered."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sitetools import build_site, tree_digest
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_no_change_rebuild_renders_and_writes_nothing(small_site: Path) -> None:
+    build_site(small_site)
+    before = {p: p.stat().st_mtime_ns for p in (small_site / "build").rglob("*")}
+    second = build_site(small_site)
+    assert second.rendered == ()
+    assert second.written == ()
+    assert {p: p.stat().st_mtime_ns for p in (small_site / "build").rglob("*")} == before
+
+
+def test_body_edit_rerenders_only_that_article(small_site: Path, tmp_path: Path) -> None:
+    first = build_site(small_site)
+    article = small_site / "articles" / "guardian-floods.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.rstrip("\n") + "\n\nA correction was appended.\n", encoding="utf-8")
+    second = build_site(small_site)
+    clean = build_site(small_site, tmp_path / "clean", clean=True)
+    assert tree_digest(small_site / "build") == tree_digest(tmp_path / "clean")
+    assert second.problems == clean.problems
+    article_pages = [p for p in second.rendered if p.count("/") == 3 and p.endswith("/index.html")]
+    assert len(article_pages) == 1  # only the edited article's own page of all article pages
+    assert len(second.rendered) < first.pages // 3
+
+
+def test_retitle_reaches_every_listing_of_that_article_and_no_other_article(
+        small_site: Path, tmp_path: Path) -> None:
+    build_site(small_site)
+    article = small_site / "articles" / "reuters-markets.md"
+    text = article.read_text(encoding="utf-8")
+    title_line = next(line for line in text.splitlines() if line.startswith("title:"))
+    edit(article, title_line, "title: Markets rally after surprise rate decision")
+    second = build_site(small_site)
+    build_site(small_site, tmp_path / "clean", clean=True)
+    assert tree_digest(small_site / "build") == tree_digest(tmp_path / "clean")
+    article_pages = [p for p in second.rendered if p[:2].isdigit() and p.count("/") == 3]
+    assert 1 <= len(article_pages) <= 3  # the article itself and its previous/next neighbours
+    outlet_pages = {p for p in second.rendered if p.startswith("outlets/")}
+    assert len(outlet_pages) == 1  # the article's own outlet listing, no other outlet
+
+
+def test_deleted_article_disappears(small_site: Path, tmp_path: Path) -> None:
+    build_site(small_site)
+    (small_site / "articles" / "dots.md").unlink()
+    build_site(small_site)
+    build_site(small_site, tmp_path / "clean", clean=True)
+    assert tree_digest(small_site / "build") == tree_digest(tmp_path / "clean")
+
+
+def test_template_override_rerenders_only_pages_using_it(small_site: Path, tmp_path: Path) -> None:
+    first = build_site(small_site)
+    theme = small_site / "theme"
+    theme.mkdir()
+    builtin = Path(__file__).parent.parent / "templates" / "terms.html"
+    (theme / "terms.html").write_text(builtin.read_text(encoding="utf-8") + "<!-- mine -->\n")
+    with (small_site / "site.yml").open("a", encoding="utf-8") as handle:
+        handle.write("templates: theme\n")
+    second = build_site(small_site)
+    assert sorted(second.rendered) == ["authors/index.html", "outlets/index.html", "tags/index.html"]
+    assert second.pages == first.pages
+    clean = build_site(small_site, tmp_path / "clean", clean=True)
+    assert clean.pages == second.pages
+    assert tree_digest(small_site / "build") == tree_digest(tmp_path / "clean")
+
+
+def test_config_title_change_reaches_every_page(small_site: Path) -> None:
+    first = build_site(small_site)
+    edit(small_site / "site.yml", "title: Small Test Archive", "title: Renamed Archive")
+    second = build_site(small_site)
+    html_pages = [p for p in second.rendered if p.endswith(".html")]
+    assert len(html_pages) == sum(1 for p in (small_site / "build").rglob("*.html"))
+    assert first.pages == second.pages
+
+
+def test_damaged_output_is_repaired(small_site: Path, tmp_path: Path) -> None:
+    build_site(small_site)
+    victim = small_site / "build" / "outlets" / "index.html"
+    os.remove(victim)
+    build_site(small_site)
+    assert victim.is_file()
+    build_site(small_site, tmp_path / "clean", clean=True)
+    assert tree_digest(small_site / "build") == tree_digest(tmp_path / "clean")
