@@ -92,8 +92,8 @@ def _load_one(path: Path, cache: LoadCache) -> list[Article | Problem]:
     key = content_key(data)
     hit = cache.get(path.as_posix(), key)
     if hit is None:
-        article, problems = load_file(path, data)
-        hit = (article, tuple(problems))
+        loaded, found = load_file(path, data)
+        hit = (loaded, tuple(found))
         cache.put(path.as_posix(), key, hit)
     article, problems = hit
     return [article, *problems] if article is not None else list(problems)
@@ -125,14 +125,12 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
 
 
 def _apply_options(config: Config, options: BuildOptions) -> Config:
-    changes: dict[str, object] = {}
-    if options.articles is not None:
-        changes["articles"] = options.articles.resolve()
-    if options.out is not None:
-        changes["output"] = options.out.resolve()
-    if options.workers is not None:
-        changes["workers"] = options.workers
-    return dataclasses.replace(config, **changes) if changes else config
+    return dataclasses.replace(
+        config,
+        articles=config.articles if options.articles is None else options.articles.resolve(),
+        output=config.output if options.out is None else options.out.resolve(),
+        workers=config.workers if options.workers is None else options.workers,
+    )
 
 
 def _cache_file(config: Config) -> Path:

@@ -29,13 +29,13 @@ class FrontMatter:
 class _SafeLoader(yaml.SafeLoader):
     """SafeLoader that refuses aliases, so a billion-laughs bomb cannot expand."""
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.constructor.ConstructorError(
                 None, None, "YAML aliases are not allowed in front matter", event.start_mark
             )
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
 def split_front_matter(path: Path, text: str) -> tuple[FrontMatter | None, list[Problem]]:
