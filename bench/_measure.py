@@ -6,8 +6,9 @@ Run as its own small process by run.py, so that getrusage(RUSAGE_CHILDREN) here 
 exactly this one command and everything it waited for (a process pool's workers included):
 ru_maxrss is then the peak of the *largest single process* of this command, not a maximum
 carried over from earlier measurements. A sampling thread also adds up the RSS of the whole
-process tree every 50 ms (/proc), which is the honest figure for a multi-process build;
-short peaks between samples can be missed.
+process tree every 50 ms (/proc, RSS and PSS: forked workers share copy-on-write pages, which
+RSS counts once per process and PSS divides among them), the honest figure for a
+multi-process build; short peaks between samples can be missed.
 """
 
 from __future__ import annotations
@@ -20,11 +21,10 @@ import sys
 import threading
 import time
 
-PAGE = os.sysconf("SC_PAGE_SIZE")
 
-
-def _tree_rss(root: int) -> int:
-    """Sum of RSS (bytes) of root and all its descendants, from /proc."""
+def _tree_rss(root: int) -> tuple[int, int]:
+    """(RSS, PSS) in bytes summed over root and all its descendants, from /proc. PSS shares
+    copy-on-write pages of forked workers among them instead of counting them in each."""
     children: dict[int, list[int]] = {}
     for name in os.listdir("/proc"):
         if not name.isdigit():
@@ -37,31 +37,38 @@ def _tree_rss(root: int) -> int:
         # pid (comm) state ppid ... ; comm may contain spaces and parentheses
         rest = stat[stat.rfind(b")") + 2:].split()
         children.setdefault(int(rest[1]), []).append(int(name))
-    total, todo = 0, [root]
+    rss = pss = 0
+    todo = [root]
     while todo:
         pid = todo.pop()
         todo.extend(children.get(pid, ()))
         try:
-            with open(f"/proc/{pid}/statm", "rb") as fh:
-                total += int(fh.read().split()[1]) * PAGE
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+                for line in fh:
+                    if line.startswith(b"Rss:"):
+                        rss += int(line.split()[1]) * 1024
+                    elif line.startswith(b"Pss:"):
+                        pss += int(line.split()[1]) * 1024
+                        break
         except OSError:
             pass
-    return total
+    return rss, pss
 
 
 def main() -> int:
     result_path, cwd, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
-    peak_tree = 0
+    peak_tree = peak_pss = 0
     done = threading.Event()
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd or None, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
 
     def sample() -> None:
-        nonlocal peak_tree
+        nonlocal peak_tree, peak_pss
         while not done.wait(0.05):
             try:
-                peak_tree = max(peak_tree, _tree_rss(proc.pid))
+                rss, pss = _tree_rss(proc.pid)
+                peak_tree, peak_pss = max(peak_tree, rss), max(peak_pss, pss)
             except Exception:  # a racing /proc entry must not end the measurement
                 pass
 
@@ -83,6 +90,7 @@ def main() -> int:
             "cpu_s": usage.ru_utime + usage.ru_stime,
             "maxrss_mib": usage.ru_maxrss / 1024,  # Linux: KiB
             "tree_rss_mib": peak_tree / 2**20,
+            "tree_pss_mib": peak_pss / 2**20,
             "stdout": out.decode("utf-8", "replace")[-6000:],
             "stderr": err.decode("utf-8", "replace")[-6000:],
         }, fh)

@@ -41,8 +41,9 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
@@ -102,9 +103,10 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "cpu_s": statistics.median(r["cpu_s"] for r in runs),
         "maxrss_mib": max(r["maxrss_mib"] for r in runs),
         "tree_rss_mib": max(r["tree_rss_mib"] for r in runs),
+        "tree_pss_mib": max(r.get("tree_pss_mib", 0) for r in runs),
         "rc": max(r["rc"] for r in runs),
-        "runs": [{k: r[k] for k in ("wall_s", "cpu_s", "user_s", "sys_s", "maxrss_mib",
-                                     "tree_rss_mib", "rc")} | {k: r[k] for k in r
+        "runs": [{k: r.get(k) for k in ("wall_s", "cpu_s", "user_s", "sys_s", "maxrss_mib",
+                                         "tree_rss_mib", "tree_pss_mib", "rc")} | {k: r[k] for k in r
                                                                if k.startswith("na_")}
                  for r in runs],
     }
@@ -178,7 +180,7 @@ def converted(kind: str, md: Path, n: int, seed: int, python: Path) -> Path:
 class Peers:
     """The peers' own virtualenv (bench/work/peers-venv) and their binaries."""
 
-    PACKAGES = ["pelican[markdown]", "hugo", "pagefind[bin]", "pyyaml"]
+    PACKAGES = ("pelican[markdown]", "hugo", "pagefind[bin]", "pyyaml")
 
     def __init__(self) -> None:
         self.venv = WORK / "peers-venv"
@@ -243,13 +245,13 @@ def bench_peers(peers: Peers, which: set[str], md: Path, n: int, seed: int,
             sums.append(h["wall_s"] + p["wall_s"])
             log(f"   md {n} hugo {i + 1}/{runs}: {h['wall_s']:.2f} s, "
                 f"pagefind {p['wall_s']:.2f} s")
-        res["hugo"] = summarise(hugo_runs) | dict(zip(("files", "bytes"), hugo_files))
+        res["hugo"] = summarise(hugo_runs) | dict(zip(("files", "bytes"), hugo_files, strict=True))
         res["pagefind"] = summarise(pf_runs)
         total = tree_size(out)
         res["hugo_pagefind"] = {
             "wall_s": statistics.median(sums), "wall_all": sums,
             "cpu_s": statistics.median(h["cpu_s"] + p["cpu_s"]
-                                       for h, p in zip(hugo_runs, pf_runs)),
+                                       for h, p in zip(hugo_runs, pf_runs, strict=True)),
             "files": total[0], "bytes": total[1]}
     if "pelican" in which:
         pel_corpus = converted("pelican", md, n, seed, peers.python)
@@ -263,7 +265,7 @@ def bench_peers(peers: Peers, which: set[str], md: Path, n: int, seed: int,
                               peers.pelican_cwd, env), "pelican")
             pel_runs.append(r)
             log(f"   md {n} pelican {i + 1}/{runs}: {r['wall_s']:.2f} s")
-        res["pelican"] = summarise(pel_runs) | dict(zip(("files", "bytes"), tree_size(out)))
+        res["pelican"] = summarise(pel_runs) | dict(zip(("files", "bytes"), tree_size(out), strict=True))
     return res
 
 
@@ -348,7 +350,7 @@ def bench_newsarchive(na: NewsArchive, runs: int, template: str,
         peer_step(i)
         na.reset()
         clean.append(na.run(f"clean [{i + 1}/{runs}]", "--clean"))
-    res["clean"] = summarise(clean) | dict(zip(("files", "bytes"), tree_size(na.out)))
+    res["clean"] = summarise(clean) | dict(zip(("files", "bytes"), tree_size(na.out), strict=True))
     res["clean_workers1"] = summarise(w1)
     res["clean_over_output"] = summarise(over)
     if res["clean"].get("failure"):
@@ -425,8 +427,12 @@ def report(results: dict[str, Any]) -> str:
     peers_for = results["peers"]  # size -> peers measured on the md corpus of that size
     fmts = sorted(set(results["newsarchive"]) | ({"md"} if peers_for else set()),
                   key=FORMATS.index)
+    reused = sorted({f"{v['from']} ({t} at {n})" for n, e in peers_for.items()
+                     for t, v in e.items() if isinstance(v, dict) and v.get("from")})
     lines.append("Wall time, seconds (median of runs); files written in parentheses; "
-                 "peers always build the md form of the corpus.\n")
+                 "peers always build the md form of the corpus."
+                 + (" Peer figures taken from earlier runs: " + ", ".join(reused) + "."
+                    if reused else "") + "\n")
     lines.append("| corpus | articles | newsarchive clean | clean, --workers 1 | pool gain "
                  "| --clean over old output | no-change (1st / median) | one-article edit "
                  "| template edit | Hugo | Pagefind | Hugo + Pagefind | Pelican "
@@ -443,7 +449,7 @@ def report(results: dict[str, Any]) -> str:
             hp = g(pe, "hugo_pagefind", "wall_s")
             pel = g(pe, "pelican", "wall_s")
 
-            def step(key: str) -> str:
+            def step(key: str, na: dict[str, Any] = na) -> str:
                 e = na.get(key)
                 if ok_wall(e) is None:
                     return "fails" if e else "—"
@@ -459,9 +465,11 @@ def report(results: dict[str, Any]) -> str:
                 f"| {fmt_s(g(pe, 'pagefind', 'wall_s'))} | {fmt_s(hp)} | {fmt_s(pel)} "
                 f"| {fmt_ratio(clean, hp)} | {fmt_ratio(pel, clean)} |")
     lines.append("")
-    lines.append("CPU seconds (median), peak RSS in MiB (largest single process / "
-                 "summed process tree, sampled), output files and MiB.\n")
-    lines.append("| corpus | articles | tool | CPU s | peak RSS (proc / tree) | files | MiB |")
+    lines.append("CPU seconds (median), peak memory in MiB: RSS of the largest single process "
+                 "(getrusage) / RSS and PSS summed over the process tree (sampled every 50 ms); "
+                 "output files and MiB.\n")
+    lines.append("| corpus | articles | tool | CPU s | peak RSS proc / tree RSS / tree PSS "
+                 "| files | MiB |")
     lines.append("|---|---|---|---|---|---|---|")
     for fmt in fmts:
         sizes = sorted(set(map(int, results["newsarchive"].get(fmt, {})))
@@ -477,8 +485,8 @@ def report(results: dict[str, Any]) -> str:
             for name, e in rows:
                 if not e or ok_wall(e) is None:
                     continue
-                rss = (f"{e['maxrss_mib']:.0f} / {e['tree_rss_mib']:.0f}"
-                       if "maxrss_mib" in e else "—")
+                rss = (f"{e['maxrss_mib']:.0f} / {e['tree_rss_mib']:.0f} / "
+                       f"{e.get('tree_pss_mib') or 0:.0f}" if "maxrss_mib" in e else "—")
                 files = f"{e['files']:,}" if "files" in e else "—"
                 mib = f"{e['bytes'] / 2**20:.1f}" if "bytes" in e else "—"
                 lines.append(f"| {fmt} | {n:,} | {name} | {fmt_s(e['cpu_s'])} | {rss} "
@@ -527,15 +535,17 @@ def targets(results: dict[str, Any]) -> list[str]:
     line("one-article edit at 5,000 md", ok_wall(at5.get("edit")), 2, " s")
     c20 = ok_wall(at20.get("clean"))
     line("clean 20,000 ÷ 5,000 md", c20 / clean if c20 and clean else None, 4.5, "")
-    rss = g(at20, "clean", "tree_rss_mib") if c20 else None
-    line("peak RSS at 20,000 md (summed tree)", rss, 400, " MiB")
+    rss = g(at20, "clean", "tree_pss_mib") if c20 else None
+    line("peak memory at 20,000 md (tree PSS)", rss, 400, " MiB")
+    rss = g(at20, "clean", "maxrss_mib") if c20 else None
+    line("peak RSS at 20,000 md (largest process)", rss, 400, " MiB")
     if at5.get("edit", {}).get("files_written") is not None:
         out.append(f"- one-article edit at 5,000 md wrote {at5['edit']['files_written']:g} files")
     te = at5.get("template_edit", {})
     if te.get("files_written") is not None:
         out.append(f"- template edit ({te.get('template')}) at 5,000 md wrote "
                    f"{te['files_written']:g} files for {5000:,} articles")
-    return (["Targets (issue 5):", ""] + out) if out else []
+    return ["Targets (issue 5):", "", *out] if out else []
 
 
 # ------------------------------------------------------------------ main
@@ -562,6 +572,9 @@ def main() -> int:
     ap.add_argument("--peers", default="hugo,pelican",
                     help="which peers (hugo includes Pagefind), comma-separated")
     ap.add_argument("--peer-sizes", help="sizes at which to run the peers (default: --sizes)")
+    ap.add_argument("--peers-from", type=Path, action="append", default=[],
+                    help="an earlier results-*.json: use its peer figures for sizes this run "
+                         "does not measure the peers at (marked in the JSON; repeatable)")
     ap.add_argument("--newsarchive", type=Path, default=REPO / ".venv" / "bin" / "newsarchive",
                     help="the newsarchive executable")
     ap.add_argument("--template", default="article.html",
@@ -605,7 +618,8 @@ def main() -> int:
             src = corpus(fmt, n, args.seed)
             peer_res: dict[str, Any] = {}
             if not args.skip_newsarchive:
-                def peer_step(i: int) -> None:
+                def peer_step(i: int, run_peers: bool = run_peers, src: Path = src, n: int = n,
+                              peer_res: dict[str, Any] = peer_res) -> None:
                     # one run of each peer between newsarchive's clean builds (interleaved,
                     # so drift on a shared machine hits every tool alike)
                     if run_peers and i < peer_runs:
@@ -618,7 +632,7 @@ def main() -> int:
                     na, args.runs, args.template, peer_step)
                 if run_peers:
                     if peer_runs > args.runs:  # extra peer runs beyond the interleaved ones
-                        for i in range(args.runs, peer_runs):
+                        for _ in range(args.runs, peer_runs):
                             peer_step_extra = bench_peers(peers, which, src, n, args.seed, 1)
                             for k, v in peer_step_extra.items():
                                 peer_res.setdefault(k, []).append(v)
@@ -627,6 +641,16 @@ def main() -> int:
                 results["peers"][str(n)] = bench_peers(peers, which, src, n, args.seed,
                                                        peer_runs)
             save()
+    for earlier in args.peers_from:
+        old = json.loads(earlier.read_text(encoding="utf-8"))
+        for n, entry in old.get("peers", {}).items():
+            have = results["peers"].setdefault(n, {})
+            for tool, value in entry.items():
+                if tool not in have and int(n) in sizes:
+                    have[tool] = value | {"from": earlier.name}
+        results["meta"].setdefault("peers_from", []).append(
+            {"file": earlier.name, "started": old["meta"]["started"], "git": old["meta"]["git"],
+             "peer_versions": old["meta"].get("peer_versions")})
     table = report(results)
     results["table"] = table
     save()
@@ -653,6 +677,7 @@ def merge_peer_runs(parts: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
             "cpu_s": statistics.median(r["cpu_s"] for r in runs),
             "maxrss_mib": max(r["maxrss_mib"] for r in runs),
             "tree_rss_mib": max(r["tree_rss_mib"] for r in runs),
+            "tree_pss_mib": max(r.get("tree_pss_mib") or 0 for r in runs),
             "rc": max(r["rc"] for r in runs), "runs": runs,
         } | {k: entries[-1][k] for k in ("files", "bytes") if k in entries[-1]}
         fails = [e["failure"] for e in entries if e.get("failure")]
