@@ -95,8 +95,12 @@ def is_person(segment: str, *, lone_word: bool = False) -> bool:
 def _split_glued_role(text: str) -> str:
     """`Meg JamesStaff Writer` -> `Meg James, Staff Writer` when the glued tail is a role."""
     for m in re.finditer(r"(?<=[a-z])(?=[A-Z])", text):
-        if _is_role(text[m.start():]):
-            return text[: m.start()] + ", " + text[m.start():]
+        tail = text[m.start():]
+        if _is_role(tail):
+            return text[: m.start()] + ", " + tail
+        tail_words = re.findall(r"\w+", tail.casefold())
+        if len(tail_words) >= 2 and all(w in words().boilerplate_lines for w in tail_words):
+            return text[: m.start()]  # `Jose AltoverosView More Articles`: a glued link label
     return text
 
 
@@ -105,7 +109,8 @@ def _clean(text: str) -> str:
     date = find_date(text)
     if date is not None:
         before, after = text[: date.start], text[date.end :]
-        text = before if re.search(r"[^\W\d_]{2}", before) else after
+        text = before if re.search(r"[^\W\d_]{2}", before) and not _is_date_words(before) \
+            else after
     text = CONTACT.sub(" ", TIME.sub(" ", strip_dates(text)))
     text = re.split(r"\b(?:updated|published|posted|last updated)\b", text, flags=re.I)[0]
     tokens = text.split()

@@ -27,6 +27,12 @@ COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?
                        r"([^\d.|,;©][^.|,;©]{1,60}?)\s*(?:\.|,|;|\||all rights|$)", re.IGNORECASE)
 CREDIT_TAIL = re.compile(r"\((?:[^()]*(?:photo|image|credit|file|foto)[^()]*|[^()]{2,50}/[^()]{2,50})"
                          r"\)\s*$|\[(?:file|photo|image)?[^\[\]]{0,60}\]\s*$", re.IGNORECASE)
+SELF_MENTION = re.compile(
+    r"originally (?:published|appeared) (?:on|in|at|by) (?P<a>[A-Z0-9][\w.&'’ -]{1,40}?)\.?\s*$"
+    r"|subscribe to (?P<b>[A-Z0-9][\w.&'’ -]{1,40}?)(?:'s)? (?:newsletters?|on (?:youtube|twitter|"
+    r"facebook|instagram|telegram|whatsapp)|daily|weekly|free|podcast)", re.IGNORECASE)
+OUTLET_SUFFIX = re.compile(r"\s+(?:news\s+)?(?:bureau|desk|staff|team|newsroom|web desk|online)$",
+                           re.IGNORECASE)
 NORMAL = re.compile(r"[^\w+#&'’ ]+")
 COUNT = re.compile(r"^[\d.,]+\s*[kKmM]?\s*(?:[^\W\d_]+(?:\s+[^\W\d_]+){0,2})?$|^[^\W\d_]+\s*[\d.,]+$")
 
@@ -58,13 +64,16 @@ class Draft:
         self.removed.append(RemovedLine(line.number, line.text, rule))
 
     def set_outlet(self, name: str, line: int, rule: str, rank: int) -> None:
+        """Keep the strongest evidence; `News Nation Bureau` names the outlet `News Nation`."""
+        trimmed = OUTLET_SUFFIX.sub("", name).strip()
+        name = trimmed if trimmed and trimmed.casefold() != "the" else name
         if rank < self.outlet_rank:
             self.sources = [s for s in self.sources if s[0] != "outlet"]
             self.outlet, self.outlet_rank = name, rank
             self.sources.append(("outlet", FieldSource(line, rule)))
 
 
-OUTLET_RANK = {"byline": 1, "copyright": 2, "credit": 3, "dateline": 4}
+OUTLET_RANK = {"byline": 1, "copyright": 2, "credit": 3, "dateline": 4, "self-mention": 5}
 
 
 def _norm(text: str) -> str:
@@ -92,13 +101,18 @@ def match_boilerplate(text: str) -> str | None:
     return None
 
 
+def has_caption_prefix(text: str) -> bool:
+    """`Photo: X`, `(Image: © X)`, `Credit | X`: a caption label and its separator."""
+    low = text.casefold().lstrip("([ ")
+    return any(low.startswith(p) and low[len(p):len(p) + 2].lstrip()[:1] in (":", "©", "|", "/")
+               for p in words().caption_prefixes)
+
+
 def match_caption(text: str) -> str | None:
     """Photo captions and credits: `Photo: X/Getty Images`, `(Image: © NASA)`, `... (Name/AP)`."""
-    low = text.casefold().lstrip("([ ")
-    vocab = words()
-    if any(low.startswith(p) and low[len(p):len(p) + 2].lstrip()[:1] in (":", "©", "|", "/")
-           for p in vocab.caption_prefixes):
+    if has_caption_prefix(text):
         return "caption.prefix"
+    vocab = words()
     if text.startswith("©") and word_count(text) <= 12:
         return "caption.copyright"
     if CREDIT_TAIL.search(text):
@@ -163,14 +177,16 @@ def is_header_line(text: str) -> bool:
             or match_caption(text) is not None or match_boilerplate(text) is not None)
 
 
+def _is_strong_header(text: str) -> bool:
+    """Lines that are header even when long: a prefixed byline, a date line, a caption."""
+    return (is_date_line(text) or parse_byline(text, require_prefix=True) is not None
+            or match_caption(text) is not None)
+
+
 def _strong_header_ahead(lines: list[Line], index: int) -> bool:
     """A date line or prefixed byline follows within a few lines, before the next paragraph."""
-    for line in lines[index + 1: index + 1 + HEADER_LOOKAHEAD]:
-        if is_date_line(line.text) or parse_byline(line.text, require_prefix=True):
-            return True
-        if is_paragraph(line.text):
-            return False
-    return False
+    return any(is_date_line(line.text) or parse_byline(line.text, require_prefix=True)
+               for line in lines[index + 1: index + 1 + HEADER_LOOKAHEAD])
 
 
 def _dek_here(lines: list[Line], index: int) -> bool:
@@ -185,7 +201,7 @@ def _dek_here(lines: list[Line], index: int) -> bool:
 
 def _take_byline(draft: Draft, line: Line, prefixed_only: bool) -> bool:
     byline = parse_byline(line.text, require_prefix=prefixed_only)
-    if byline is None or (not prefixed_only and word_count(line.text) > 12):
+    if byline is None or (not prefixed_only and len(line.text) > 120):
         return False
     if draft.authors and set(byline.authors) <= set(draft.authors) and byline.outlet is None:
         draft.remove(line, "byline.repeat")
@@ -224,11 +240,16 @@ def _header_line(draft: Draft, line: Line) -> None:
         return
     if _take_byline(draft, line, prefixed_only=True):
         return
-    for rule in (match_boilerplate, match_caption, match_related):
+    if (name := match_boilerplate(text)) is not None or has_caption_prefix(text):
+        draft.remove(line, name or "caption.prefix")
+        return
+    if not draft.authors and _take_byline(draft, line, prefixed_only=False):
+        return
+    for rule in (match_caption, match_related):
         if (name := rule(text)) is not None:
             draft.remove(line, name)
             return
-    if not draft.authors and _take_byline(draft, line, prefixed_only=False):
+    if draft.date is None and _take_date(draft, line):
         return
     draft.remove(line, "header.label")
 
@@ -239,7 +260,9 @@ def read_header(lines: list[Line], start: int, end: int, draft: Draft) -> int:
     while index < end:
         line = lines[index]
         medium_sentence = word_count(line.text) >= 7 and line.text.rstrip().endswith(".")
-        if is_paragraph(line.text) or (medium_sentence and draft.dek is None):
+        if _is_strong_header(line.text):
+            _header_line(draft, line)
+        elif is_paragraph(line.text) or (medium_sentence and draft.dek is None):
             if draft.dek is None and word_count(line.text) <= DEK_MAX_WORDS and _dek_here(lines, index):
                 draft.dek = line
                 draft.sources.append(("dek", FieldSource(line.number, "dek.before-header")))
@@ -263,6 +286,14 @@ def _wire_credit(draft: Draft, line: Line) -> None:
         draft.set_outlet(outlet.name, line.number, "dateline.wire", OUTLET_RANK["dateline"])
 
 
+def _self_mention(draft: Draft, line: Line) -> None:
+    """`Originally published on X.`, `Subscribe to X newsletter`: the outlet names itself."""
+    match = SELF_MENTION.search(line.text) if len(line.text) <= 300 else None
+    if match is not None:
+        name = (match["a"] or match["b"]).strip(" .")
+        draft.set_outlet(name, line.number, "outlet.self-mention", OUTLET_RANK["self-mention"])
+
+
 def _take_copyright(draft: Draft, line: Line) -> None:
     match = COPYRIGHT.search(line.text)
     name = match[1].strip(" .,-") if match else ""
@@ -278,6 +309,7 @@ def read_body(lines: list[Line], start: int, end: int, draft: Draft) -> None:
         kind, rule = classify_body_line(line.text)
         if index == start:
             _wire_credit(draft, line)
+        _self_mention(draft, line)
         if kind == "body" and after_label and not is_paragraph(line.text) \
                 and is_title_shaped(line.text) and not line.text.endswith("."):
             draft.related.append(line.text)
