@@ -7,7 +7,10 @@ nearest title-shaped line above that run (past bylines, dates and captions).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+
+HeaderTest = Callable[[str], bool]
 
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 SENTENCE_END = re.compile(r"[.!?…。！？»”\"')]\s*$")
@@ -32,7 +35,9 @@ def word_count(text: str) -> int:
 def is_paragraph(text: str) -> bool:
     """A long, sentence-like line: what article bodies are made of."""
     words = word_count(text)
-    return words >= 14 or (words >= 9 and len(text) >= 70 and bool(SENTENCE_END.search(text)))
+    ends_sentence = bool(SENTENCE_END.search(text))
+    return words >= 25 or (words >= 14 and ends_sentence) or (
+        words >= 9 and len(text) >= 70 and ends_sentence)
 
 
 def is_title_shaped(text: str) -> bool:
@@ -67,29 +72,51 @@ def densest_run(texts: list[str]) -> tuple[int, int]:
     return best_span
 
 
-def find_title(texts: list[str], body_start: int, is_header: object) -> int:
-    """Nearest title-shaped line above the body run that is not a byline, date or caption."""
-    check = is_header if callable(is_header) else (lambda _t: False)
+def _headline_candidates(texts: list[str], body_start: int, is_header: HeaderTest) -> list[int]:
+    """Title-shaped lines above the body run, nearest first, skipping deks and header lines."""
     lowest = max(0, body_start - TITLE_LOOKBACK)
-    fallback = None
+    out = []
     for index in range(body_start - 1, lowest - 1, -1):
         text = texts[index]
-        if check(text) or not is_title_shaped(text):
+        if is_header(text) or not is_title_shaped(text):
             continue
         if is_paragraph(text) and SENTENCE_END.search(text):
-            fallback = index if fallback is None else fallback
             continue  # a dek or standfirst: the headline is further up
-        return index
-    return fallback if fallback is not None else body_start
+        out.append(index)
+    return out
 
 
-def find_article(texts: list[str], is_header: object) -> Span:
+def find_title(texts: list[str], body_start: int, is_header: HeaderTest) -> int:
+    """The nearest headline-shaped line with a byline or date just below it, else the nearest.
+
+    A long unpunctuated line right under a shorter headline is its dek, so the upper one wins.
+    """
+    candidates = _headline_candidates(texts, body_start, is_header)
+    if not candidates:
+        return body_start if body_start < len(texts) else 0
+    near_header = [i for i in candidates
+                   if any(is_header(t) for t in texts[i + 1: min(i + 7, body_start)])]
+    chosen = (near_header or candidates)[0]
+    above = chosen - 1
+    if above in candidates and word_count(texts[chosen]) >= 12 \
+            and word_count(texts[above]) < word_count(texts[chosen]):
+        return above
+    return chosen
+
+
+def looks_like_page(texts: list[str], body_start: int, is_furniture: HeaderTest) -> bool:
+    """A whole-page copy opens with menus: a button label, short lines, or a long lead-in."""
+    lead = [word_count(t) for t in texts[:8]]
+    if body_start > PAGE_MIN_LEAD or is_furniture(texts[0]):
+        return True
+    return body_start > 6 and lead[0] <= 3 and sum(lead) <= 3 * len(lead)
+
+
+def find_article(texts: list[str], is_header: HeaderTest, is_furniture: HeaderTest) -> Span:
     """Locate the article; a clean article copy (headline first) is left whole."""
     if not texts:
         return Span(0, 0, False)
     start, end = densest_run(texts)
-    lead = [word_count(t) for t in texts[:8]]
-    lead_is_menu = start > 6 and lead[0] <= 3 and sum(lead) <= 3 * len(lead)
-    if start <= PAGE_MIN_LEAD and not lead_is_menu:
+    if not looks_like_page(texts, start, is_furniture):
         return Span(0, len(texts), False)
     return Span(find_title(texts, start, is_header), end, True)

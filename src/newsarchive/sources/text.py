@@ -183,6 +183,16 @@ def _is_strong_header(text: str) -> bool:
             or match_caption(text) is not None)
 
 
+def _near_headline(text: str) -> bool:
+    """What sits around a headline in a page: dates, bylines of any form, captions, buttons."""
+    return (is_header_line(text) or find_date(text) is not None
+            or parse_byline(text) is not None)
+
+
+def _is_furniture(text: str) -> bool:
+    return match_boilerplate(text) is not None
+
+
 def _strong_header_ahead(lines: list[Line], index: int) -> bool:
     """A date line or prefixed byline follows within a few lines, before the next paragraph."""
     return any(is_date_line(line.text) or parse_byline(line.text, require_prefix=True)
@@ -336,6 +346,7 @@ def _outside(lines: list[Line], draft: Draft, indexes: range, rule: str) -> None
         line = lines[index]
         if match_copyright(line.text):
             _take_copyright(draft, line)
+        _self_mention(draft, line)
         draft.remove(line, rule)
 
 
@@ -356,7 +367,7 @@ def classify_lines(lines: list[Line]) -> Draft:
     draft = Draft()
     if not lines:
         return draft
-    span = find_article([ln.text for ln in lines], is_header_line)
+    span = find_article([ln.text for ln in lines], _near_headline, _is_furniture)
     _outside(lines, draft, range(0, span.title), "page.before-article")
     title = _title_index(lines, draft, span.title)
     draft.title = lines[title]
