@@ -6,7 +6,7 @@ Run as its own small process by run.py, so that getrusage(RUSAGE_CHILDREN) here 
 exactly this one command and everything it waited for (a process pool's workers included):
 ru_maxrss is then the peak of the *largest single process* of this command, not a maximum
 carried over from earlier measurements. A sampling thread also adds up the RSS of the whole
-process tree every 50 ms (/proc, RSS and PSS: forked workers share copy-on-write pages, which
+process tree (/proc; RSS every 0.1 s, PSS every 0.5 s: forked workers share copy-on-write pages, which
 RSS counts once per process and PSS divides among them), the honest figure for a
 multi-process build; short peaks between samples can be missed.
 """
@@ -21,10 +21,11 @@ import sys
 import threading
 import time
 
+PAGE = os.sysconf("SC_PAGE_SIZE")
 
-def _tree_rss(root: int) -> tuple[int, int]:
-    """(RSS, PSS) in bytes summed over root and all its descendants, from /proc. PSS shares
-    copy-on-write pages of forked workers among them instead of counting them in each."""
+
+def _tree(root: int) -> list[int]:
+    """root and all its descendants (by parent pid, from /proc)."""
     children: dict[int, list[int]] = {}
     for name in os.listdir("/proc"):
         if not name.isdigit():
@@ -37,22 +38,40 @@ def _tree_rss(root: int) -> tuple[int, int]:
         # pid (comm) state ppid ... ; comm may contain spaces and parentheses
         rest = stat[stat.rfind(b")") + 2:].split()
         children.setdefault(int(rest[1]), []).append(int(name))
-    rss = pss = 0
-    todo = [root]
+    pids, todo = [], [root]
     while todo:
         pid = todo.pop()
+        pids.append(pid)
         todo.extend(children.get(pid, ()))
+    return pids
+
+
+def _rss(pids: list[int]) -> int:
+    """Summed RSS in bytes (statm: cheap)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as fh:
+                total += int(fh.read().split()[1]) * PAGE
+        except OSError:
+            pass
+    return total
+
+
+def _pss(pids: list[int]) -> int:
+    """Summed PSS in bytes (smaps_rollup walks page tables: ~12 ms per GiB, so sampled less
+    often). PSS divides copy-on-write pages shared by forked workers among them."""
+    total = 0
+    for pid in pids:
         try:
             with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
                 for line in fh:
-                    if line.startswith(b"Rss:"):
-                        rss += int(line.split()[1]) * 1024
-                    elif line.startswith(b"Pss:"):
-                        pss += int(line.split()[1]) * 1024
+                    if line.startswith(b"Pss:"):
+                        total += int(line.split()[1]) * 1024
                         break
         except OSError:
             pass
-    return rss, pss
+    return total
 
 
 def main() -> int:
@@ -64,11 +83,21 @@ def main() -> int:
                             stderr=subprocess.PIPE)
 
     def sample() -> None:
+        # RSS every 0.1 s; PSS at most every 0.5 s and only while there are several processes
+        # (for one process it is its RSS): reading smaps_rollup of a large process costs CPU
+        # that the measured command would otherwise have on a 2-core machine.
         nonlocal peak_tree, peak_pss
-        while not done.wait(0.05):
+        last_pss = 0.0
+        while not done.wait(0.1):
             try:
-                rss, pss = _tree_rss(proc.pid)
-                peak_tree, peak_pss = max(peak_tree, rss), max(peak_pss, pss)
+                pids = _tree(proc.pid)
+                rss = _rss(pids)
+                peak_tree = max(peak_tree, rss)
+                if len(pids) == 1:
+                    peak_pss = max(peak_pss, rss)
+                elif time.monotonic() - last_pss >= 0.5:
+                    last_pss = time.monotonic()
+                    peak_pss = max(peak_pss, _pss(pids))
             except Exception:  # a racing /proc entry must not end the measurement
                 pass
 

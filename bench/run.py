@@ -466,8 +466,8 @@ def report(results: dict[str, Any]) -> str:
                 f"| {fmt_ratio(clean, hp)} | {fmt_ratio(pel, clean)} |")
     lines.append("")
     lines.append("CPU seconds (median), peak memory in MiB: RSS of the largest single process "
-                 "(getrusage) / RSS and PSS summed over the process tree (sampled every 50 ms); "
-                 "output files and MiB.\n")
+                 "(getrusage) / RSS and PSS summed over the process tree (sampled: RSS every "
+                 "0.1 s, PSS every 0.5 s); output files and MiB.\n")
     lines.append("| corpus | articles | tool | CPU s | peak RSS proc / tree RSS / tree PSS "
                  "| files | MiB |")
     lines.append("|---|---|---|---|---|---|---|")
