@@ -59,6 +59,14 @@ class Pagination:
     next: str | None  # the page after (older items), None on the last
 
 
+@dataclass(frozen=True, slots=True)
+class YearRow:
+    """One year on the years index, with its months (a tuple, so the page pickles)."""
+
+    year: TermCount
+    months: tuple[TermCount, ...]  # newest first; empty when only the year is known
+
+
 def plan_site(archive: Archive, config: Config) -> tuple[Page, ...]:
     """Every page of the site in a fixed order: home, articles, listings, indexes, 404, assets."""
     site = SiteInfo(config.title, config.description, config.language, config.base_url)
@@ -73,8 +81,9 @@ def plan_site(archive: Archive, config: Config) -> tuple[Page, ...]:
                           _context(site, path, heading, kind=kind, terms=rows)))
         for row in rows:
             pages += listing_pages(site, kind, row.term, index[row.term.key], size)
+    years = tuple(YearRow(row, archive.months.get(row.term.key, ())) for row in archive.years)
     pages.append(Page(PurePosixPath(YEARS_PATH), "years.html", _context(
-        site, YEARS_PATH, "Years", kind="years", years=archive.years, months=archive.months,
+        site, YEARS_PATH, "Years", kind="years", years=years,
         undated=TermCount(UNDATED, len(archive.undated)))))
     for row in archive.years:
         months = archive.months.get(row.term.key, ())
