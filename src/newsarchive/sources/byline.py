@@ -73,7 +73,21 @@ def is_organisation(segment: str) -> bool:
     if re.search(r"\w\.(?:com|org|net|co\.\w\w|\w\w)\b", low):
         return True
     tokens = re.findall(r"[\w.]+", low)
-    return any(t.strip(".") in words().organisation_words for t in tokens)
+    if not any(t.strip(".") in words().organisation_words for t in tokens):
+        return False
+    return _name_shaped(segment.split())
+
+
+CONNECTORS = frozenset({"of", "the", "and", "for", "&", "on", "in", "de", "du", "des", "la", "le",
+                        "del", "di", "da", "der", "die", "das", "y", "e", "et", "und"})
+
+
+def _name_shaped(tokens: list[str]) -> bool:
+    """A proper name: at most 7 tokens, each capitalised, a number, or a small connector."""
+    if not tokens or len(tokens) > 7:
+        return False
+    return all(t[:1].isupper() or t[:1].isdigit() or not t[:1].isalpha()
+               or t.casefold() in CONNECTORS for t in tokens)
 
 
 def is_person(segment: str, *, lone_word: bool = False) -> bool:

@@ -1,7 +1,8 @@
-"""Finding the article inside a whole copied page: menus above, footers and related stories below.
+"""Page furniture and where the article is: line rules for buttons, captions, related links and
+footers, and the finder of the article inside a whole copied page.
 
 General signals only: the body is the densest run of long, sentence-like lines; the headline is the
-nearest title-shaped line above that run (past bylines, dates and captions).
+nearest title-shaped line above that run with a byline or date just below it.
 """
 
 from __future__ import annotations
@@ -10,10 +11,18 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .lexicon import words
+
 HeaderTest = Callable[[str], bool]
 
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 SENTENCE_END = re.compile(r"[.!?…。！？»”\"')]\s*$")
+CREDIT_TAIL = re.compile(r"\((?:[^()]*(?:photo|image|credit|file|foto)[^()]*|[^()]{2,50}/[^()]{2,50})"
+                         r"\)\s*$|\[(?:file|photo|image)?[^\[\]]{0,60}\]\s*$", re.IGNORECASE)
+NORMAL = re.compile(r"[^\w+#&'’ ]+")
+COUNT = re.compile(r"^[\d.,]+\s*[kKmM]?\s*(?:[^\W\d_]+(?:\s+[^\W\d_]+){0,2})?$|^[^\W\d_]+\s*[\d.,]+$")
+COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*,?\s*"
+                       r"([^\d.|,;©][^.|,;©]{1,60}?)\s*(?:\.|,|;|\||all rights|$)", re.IGNORECASE)
 PAGE_MIN_LEAD = 30  # lines before the body run: more than this and the copy is a whole page
 TITLE_LOOKBACK = 25  # how far above the body run the headline may sit
 
@@ -120,3 +129,96 @@ def find_article(texts: list[str], is_header: HeaderTest, is_furniture: HeaderTe
     if not looks_like_page(texts, start, is_furniture):
         return Span(0, len(texts), False)
     return Span(find_title(texts, start, is_header), end, True)
+
+
+# --- line rules: each returns a rule name when it fires, else None ----------------------------
+
+def normalise(text: str) -> str:
+    return " ".join(NORMAL.sub(" ", text.casefold()).split())
+
+
+def match_boilerplate(text: str) -> str | None:
+    """Share buttons, ad labels, counters: page furniture, not article text."""
+    vocab = words()
+    norm = normalise(text)
+    if not norm or norm in vocab.boilerplate_lines:
+        return "boilerplate.label"
+    if len(text) <= 40 and COUNT.match(text.strip()):
+        return "boilerplate.count"
+    tokens = norm.split()
+    known = sum(1 for t in tokens if t in vocab.boilerplate_lines)
+    if len(tokens) <= 8 and known >= max(2, int(len(tokens) * 0.7)):
+        return "boilerplate.share"
+    if any(norm.startswith(c) for c in vocab.count_words) and word_count(text) <= 6:
+        return "boilerplate.reading-time"
+    if word_count(text) <= 14 and re.search(r"\b(?:subscribe|newsletter|sign up)\b", norm):
+        return "boilerplate.newsletter"
+    return None
+
+
+def has_caption_prefix(text: str) -> bool:
+    """`Photo: X`, `(Image: © X)`, `Credit | X`: a caption label and its separator."""
+    low = text.casefold().lstrip("([ ")
+    return any(low.startswith(p) and low[len(p):len(p) + 2].lstrip()[:1] in (":", "©", "|", "/")
+               for p in words().caption_prefixes)
+
+
+def match_caption(text: str) -> str | None:
+    """Photo captions and credits: `Photo: X/Getty Images`, `(Image: © NASA)`, `... (Name/AP)`."""
+    if has_caption_prefix(text):
+        return "caption.prefix"
+    vocab = words()
+    if text.startswith("©") and word_count(text) <= 12:
+        return "caption.copyright"
+    if CREDIT_TAIL.search(text):
+        return "caption.credit-tail"
+    tail = re.split(r"[,/]|\s-\s", text)[-1].strip(" .").casefold()
+    if word_count(text) <= 12 and tail in vocab.photo_credits and ("," in text or "/" in text):
+        return "caption.credit"
+    return None
+
+
+def match_copyright(text: str) -> str | None:
+    """A footer copyright line; it names the outlet, which the builder takes."""
+    if COPYRIGHT.search(text) and word_count(text) <= 40 and re.search(r"\d{4}|rights", text, re.I):
+        return "footer.copyright"
+    return None
+
+
+def match_tags(text: str) -> str | None:
+    low = text.casefold()
+    if any(low.startswith(p) and low[len(p):].lstrip()[:1] == ":" for p in words().tag_prefixes):
+        return "tags.list"
+    return None
+
+
+def match_related(text: str) -> str | None:
+    """`Read more: X`, `Related: X`, `Read  X` (two spaces: a link glued to its label)."""
+    low = text.casefold()
+    for prefix in words().related_prefixes:
+        if not low.startswith(prefix):
+            continue
+        rest = text[len(prefix):]
+        if re.match(r"\s*[:|»›>–—-]\s*\S", rest) or re.match(r"\s{2,}\S", rest):
+            return "related.prefix"
+        if " " in prefix and rest.startswith(" ") and word_count(rest) <= 20:
+            return "related.prefix"
+    return None
+
+
+BodyRule = Callable[[str], "str | None"]
+BODY_RULES: tuple[tuple[str, BodyRule], ...] = (
+    ("related", match_related),
+    ("copyright", match_copyright),
+    ("boilerplate", match_boilerplate),
+    ("caption", match_caption),
+    ("tags", match_tags),
+)
+
+
+def classify_body_line(text: str) -> tuple[str, str]:
+    """(kind, rule) for a line inside the article body; the first rule that answers wins."""
+    for kind, rule in BODY_RULES:
+        if (name := rule(text)) is not None:
+            return kind, name
+    return "body", "body.paragraph"

@@ -8,7 +8,6 @@ of classification is the non-blank line. Every non-blank line ends in exactly on
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,24 +16,31 @@ from .byline import parse_byline
 from .dates import find_date, is_date_line
 from .decode import decode
 from .frontmatter import split_front_matter
-from .lexicon import outlet_table, words
-from .page import find_article, is_paragraph, is_title_shaped, word_count
+from .lexicon import outlet_table
+from .page import (
+    COPYRIGHT,
+    classify_body_line,
+    find_article,
+    has_caption_prefix,
+    is_paragraph,
+    is_title_shaped,
+    match_boilerplate,
+    match_caption,
+    match_copyright,
+    match_related,
+    normalise,
+    word_count,
+)
 
 DEK_MAX_WORDS = 70
 HEADER_LOOKAHEAD = 6  # a prefixed byline or date this close below a long line: still the header
 WIRE_DATELINE = re.compile(r"^[\w .,'’()/-]{2,60}?\(([A-Za-z][\w .-]{1,30})\)\s*[-–—:]")
-COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*,?\s*"
-                       r"([^\d.|,;©][^.|,;©]{1,60}?)\s*(?:\.|,|;|\||all rights|$)", re.IGNORECASE)
-CREDIT_TAIL = re.compile(r"\((?:[^()]*(?:photo|image|credit|file|foto)[^()]*|[^()]{2,50}/[^()]{2,50})"
-                         r"\)\s*$|\[(?:file|photo|image)?[^\[\]]{0,60}\]\s*$", re.IGNORECASE)
 SELF_MENTION = re.compile(
     r"originally (?:published|appeared) (?:on|in|at|by) (?P<a>[A-Z0-9][\w.&'’ -]{1,40}?)\.?\s*$"
     r"|subscribe to (?P<b>[A-Z0-9][\w.&'’ -]{1,40}?)(?:'s)? (?:newsletters?|on (?:youtube|twitter|"
     r"facebook|instagram|telegram|whatsapp)|daily|weekly|free|podcast)", re.IGNORECASE)
 OUTLET_SUFFIX = re.compile(r"\s+(?:news\s+)?(?:bureau|desk|staff|team|newsroom|web desk|online)$",
                            re.IGNORECASE)
-NORMAL = re.compile(r"[^\w+#&'’ ]+")
-COUNT = re.compile(r"^[\d.,]+\s*[kKmM]?\s*(?:[^\W\d_]+(?:\s+[^\W\d_]+){0,2})?$|^[^\W\d_]+\s*[\d.,]+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,114 +65,34 @@ class Draft:
     removed: list[RemovedLine] = field(default_factory=list)
     sources: list[tuple[str, FieldSource]] = field(default_factory=list)
     outlet_rank: int = 99  # lower is stronger evidence; see OUTLET_RANK
+    texts: dict[int, str] = field(default_factory=dict)  # line number -> text, for overrides
+    date_line: int = 0  # the line the date came from
 
     def remove(self, line: Line, rule: str) -> None:
         self.removed.append(RemovedLine(line.number, line.text, rule))
 
-    def set_outlet(self, name: str, line: int, rule: str, rank: int) -> None:
+    def set_outlet(self, name: str, line: int, rule: str, rank: int) -> bool:
         """Keep the strongest evidence; `News Nation Bureau` names the outlet `News Nation`."""
         trimmed = OUTLET_SUFFIX.sub("", name).strip()
         name = trimmed if trimmed and trimmed.casefold() != "the" else name
-        if rank < self.outlet_rank:
-            self.sources = [s for s in self.sources if s[0] != "outlet"]
-            self.outlet, self.outlet_rank = name, rank
-            self.sources.append(("outlet", FieldSource(line, rule)))
+        if rank >= self.outlet_rank:
+            return False
+        old = [s for n, s in self.sources if n == "outlet"]
+        self.sources = [s for s in self.sources if s[0] != "outlet"]
+        for source in old:  # a credit line that only gave the outlet must stay accounted for
+            if source.rule.startswith("byline.") and source.line not in {
+                    s.line for _, s in self.sources}:
+                self.removed.append(RemovedLine(source.line, self.texts.get(source.line, ""),
+                                                "byline.outlet-superseded"))
+        self.outlet, self.outlet_rank = name, rank
+        self.sources.append(("outlet", FieldSource(line, rule)))
+        return True
 
 
+# Rules that read a field from a line which itself stays in the body or in removed (the wire
+# dateline opening the body, a footer copyright line, an "originally published on X" line).
+IN_PLACE_RULES = frozenset({"dateline.wire", "footer.copyright", "outlet.self-mention"})
 OUTLET_RANK = {"byline": 1, "copyright": 2, "credit": 3, "dateline": 4, "self-mention": 5}
-
-
-def _norm(text: str) -> str:
-    return " ".join(NORMAL.sub(" ", text.casefold()).split())
-
-
-# --- line rules: each returns a rule name when it fires, else None -------------------------------
-
-def match_boilerplate(text: str) -> str | None:
-    """Share buttons, ad labels, counters: page furniture, not article text."""
-    vocab = words()
-    norm = _norm(text)
-    if not norm or norm in vocab.boilerplate_lines:
-        return "boilerplate.label"
-    if len(text) <= 40 and COUNT.match(text.strip()):
-        return "boilerplate.count"
-    tokens = norm.split()
-    known = sum(1 for t in tokens if t in vocab.boilerplate_lines)
-    if len(tokens) <= 8 and known >= max(2, int(len(tokens) * 0.7)):
-        return "boilerplate.share"
-    if any(norm.startswith(c) for c in vocab.count_words) and word_count(text) <= 6:
-        return "boilerplate.reading-time"
-    if word_count(text) <= 14 and re.search(r"\b(?:subscribe|newsletter|sign up)\b", norm):
-        return "boilerplate.newsletter"
-    return None
-
-
-def has_caption_prefix(text: str) -> bool:
-    """`Photo: X`, `(Image: © X)`, `Credit | X`: a caption label and its separator."""
-    low = text.casefold().lstrip("([ ")
-    return any(low.startswith(p) and low[len(p):len(p) + 2].lstrip()[:1] in (":", "©", "|", "/")
-               for p in words().caption_prefixes)
-
-
-def match_caption(text: str) -> str | None:
-    """Photo captions and credits: `Photo: X/Getty Images`, `(Image: © NASA)`, `... (Name/AP)`."""
-    if has_caption_prefix(text):
-        return "caption.prefix"
-    vocab = words()
-    if text.startswith("©") and word_count(text) <= 12:
-        return "caption.copyright"
-    if CREDIT_TAIL.search(text):
-        return "caption.credit-tail"
-    tail = re.split(r"[,/]|\s-\s", text)[-1].strip(" .").casefold()
-    if word_count(text) <= 12 and tail in vocab.photo_credits and ("," in text or "/" in text):
-        return "caption.credit"
-    return None
-
-
-def match_copyright(text: str) -> str | None:
-    """A footer copyright line; it names the outlet, which the builder takes."""
-    if COPYRIGHT.search(text) and word_count(text) <= 40 and re.search(r"\d{4}|rights", text, re.I):
-        return "footer.copyright"
-    return None
-
-
-def match_tags(text: str) -> str | None:
-    low = text.casefold()
-    if any(low.startswith(p) and low[len(p):].lstrip()[:1] == ":" for p in words().tag_prefixes):
-        return "tags.list"
-    return None
-
-
-def match_related(text: str) -> str | None:
-    """`Read more: X`, `Related: X`, `Read  X` (two spaces: a link glued to its label)."""
-    low = text.casefold()
-    for prefix in words().related_prefixes:
-        if not low.startswith(prefix):
-            continue
-        rest = text[len(prefix):]
-        if re.match(r"\s*[:|»›>–—-]\s*\S", rest) or re.match(r"\s{2,}\S", rest):
-            return "related.prefix"
-        if " " in prefix and rest.startswith(" ") and word_count(rest) <= 20:
-            return "related.prefix"
-    return None
-
-
-BodyRule = Callable[[str], "str | None"]
-BODY_RULES: tuple[tuple[str, BodyRule], ...] = (
-    ("related", match_related),
-    ("copyright", match_copyright),
-    ("boilerplate", match_boilerplate),
-    ("caption", match_caption),
-    ("tags", match_tags),
-)
-
-
-def classify_body_line(text: str) -> tuple[str, str]:
-    """(kind, rule) for a line inside the article body; the first rule that answers wins."""
-    for kind, rule in BODY_RULES:
-        if (name := rule(text)) is not None:
-            return kind, name
-    return "body", "body.paragraph"
 
 
 # --- header: the lines between the headline and the first body paragraph -------------------------
@@ -199,12 +125,14 @@ def _strong_header_ahead(lines: list[Line], index: int) -> bool:
                for line in lines[index + 1: index + 1 + HEADER_LOOKAHEAD])
 
 
-def _dek_here(lines: list[Line], index: int) -> bool:
-    """A standfirst is followed by header lines (byline, date, caption), not by more body."""
+def _dek_here(lines: list[Line], index: int, draft: Draft) -> bool:
+    """A standfirst sits above a byline, date or photo, not below both byline and date."""
+    if draft.authors and draft.date is not None:
+        return False
     for line in lines[index + 1: index + 1 + HEADER_LOOKAHEAD]:
         if is_paragraph(line.text):
             return False
-        if is_header_line(line.text) or parse_byline(line.text) is not None:
+        if _is_strong_header(line.text) or parse_byline(line.text) is not None:
             return True
     return False
 
@@ -216,16 +144,20 @@ def _take_byline(draft: Draft, line: Line, prefixed_only: bool) -> bool:
     if draft.authors and set(byline.authors) <= set(draft.authors) and byline.outlet is None:
         draft.remove(line, "byline.repeat")
         return True
+    used = False
     if byline.authors and not draft.authors:
         draft.authors = byline.authors
         draft.sources.append(("authors", FieldSource(line.number, byline.rule)))
+        used = True
     elif byline.authors or (draft.authors and byline.outlet is None):
         draft.remove(line, "byline.extra")
         return True
     if byline.outlet is not None:
         rank = OUTLET_RANK["byline" if byline.authors else "credit"]
-        draft.set_outlet(byline.outlet, line.number, byline.rule, rank)
-    _take_date(draft, line, also_byline=True)
+        used = draft.set_outlet(byline.outlet, line.number, byline.rule, rank) or used
+    used = (_take_date(draft, line, also_byline=True) and draft.date_line == line.number) or used
+    if not used:
+        draft.remove(line, "byline.extra")
     return True
 
 
@@ -234,7 +166,7 @@ def _take_date(draft: Draft, line: Line, *, also_byline: bool = False) -> bool:
     if found is None:
         return False
     if draft.date is None:
-        draft.date = found.value
+        draft.date, draft.date_line = found.value, line.number
         draft.sources.append(("date", FieldSource(line.number, found.rule)))
     elif not also_byline:
         draft.remove(line, "date.later")
@@ -273,7 +205,8 @@ def read_header(lines: list[Line], start: int, end: int, draft: Draft) -> int:
         if _is_strong_header(line.text):
             _header_line(draft, line)
         elif is_paragraph(line.text) or (medium_sentence and draft.dek is None):
-            if draft.dek is None and word_count(line.text) <= DEK_MAX_WORDS and _dek_here(lines, index):
+            short_enough = word_count(line.text) <= DEK_MAX_WORDS
+            if draft.dek is None and short_enough and _dek_here(lines, index, draft):
                 draft.dek = line
                 draft.sources.append(("dek", FieldSource(line.number, "dek.before-header")))
             elif _strong_header_ahead(lines, index):
@@ -324,7 +257,7 @@ def read_body(lines: list[Line], start: int, end: int, draft: Draft) -> None:
                 and is_title_shaped(line.text) and not line.text.endswith("."):
             draft.related.append(line.text)
             continue
-        after_label = rule == "boilerplate.label" and _norm(line.text) in RELATED_LABELS
+        after_label = rule == "boilerplate.label" and normalise(line.text) in RELATED_LABELS
         if kind == "body":
             draft.body.append(line.text)
         elif kind == "related":
@@ -364,7 +297,7 @@ def _title_index(lines: list[Line], draft: Draft, start: int) -> int:
 
 def classify_lines(lines: list[Line]) -> Draft:
     """The whole pipeline over non-blank lines: span, title, header, body."""
-    draft = Draft()
+    draft = Draft(texts={line.number: line.text for line in lines})
     if not lines:
         return draft
     span = find_article([ln.text for ln in lines], _near_headline, _is_furniture)
@@ -403,17 +336,10 @@ def _apply_front_matter(draft: Draft, given: dict[str, object]) -> dict[str, obj
             *tuple(given[name] or ()), *draft.related)  # type: ignore[arg-type]
         for kept_name, source in [s for s in draft.sources if s[0] == name]:
             draft.sources.remove((kept_name, source))
-            draft.removed.append(RemovedLine(source.line, _line_text(draft, source.line),
+            draft.removed.append(RemovedLine(source.line, draft.texts.get(source.line, ""),
                                              "frontmatter.override"))
         draft.sources.append((name, FieldSource(1, "frontmatter")))
     return values
-
-
-def _line_text(draft: Draft, number: int) -> str:
-    for line in (draft.title, draft.dek):
-        if line is not None and line.number == number:
-            return line.text
-    return ""
 
 
 def load_text(path: Path, data: bytes) -> tuple[Article | None, list[Problem]]:
