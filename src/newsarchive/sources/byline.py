@@ -97,6 +97,8 @@ def is_person(segment: str, *, lone_word: bool = False) -> bool:
     core = [t for t in tokens if t.casefold() not in particles]
     if not core or len(tokens) > 6 or (len(core) < 2 and not lone_word):
         return False
+    if any(t.casefold().strip(".,") in words().not_name_words for t in core):
+        return False
     for token in core:
         if not NAME_TOKEN.match(token) or any(c.isdigit() for c in token):
             return False

@@ -63,6 +63,7 @@ class Words:
     count_words: tuple[str, ...]
     photo_credits: frozenset[str]
     tag_prefixes: tuple[str, ...]
+    not_name_words: frozenset[str]
 
 
 def _read_yaml(name: str) -> dict[str, Any]:
@@ -118,4 +119,5 @@ def words() -> Words:
         count_words=_longest_first(raw.get("count_words")),
         photo_credits=_lower_set(raw.get("photo_credits")),
         tag_prefixes=_longest_first(raw.get("tag_prefixes")),
+        not_name_words=_lower_set(raw.get("not_name_words")),
     )

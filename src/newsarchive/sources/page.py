@@ -23,6 +23,8 @@ NORMAL = re.compile(r"[^\w+#&'’ ]+")
 COUNT = re.compile(r"^[\d.,]+\s*[kKmM]?\s*(?:[^\W\d_]+(?:\s+[^\W\d_]+){0,2})?$|^[^\W\d_]+\s*[\d.,]+$")
 COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*,?\s*"
                        r"([^\d.|,;©][^.|,;©]{1,60}?)\s*(?:\.|,|;|\||all rights|$)", re.IGNORECASE)
+GALLERY = re.compile(r"^(?:image|photo|picture|slide|foto|bild)\s+\d+\s*(?:of|/|von|di|de)\b",
+                     re.IGNORECASE)
 PAGE_MIN_LEAD = 30  # lines before the body run: more than this and the copy is a whole page
 TITLE_LOOKBACK = 25  # how far above the body run the headline may sit
 
@@ -143,7 +145,7 @@ def match_boilerplate(text: str) -> str | None:
     norm = normalise(text)
     if not norm or norm in vocab.boilerplate_lines:
         return "boilerplate.label"
-    if len(text) <= 40 and COUNT.match(text.strip()):
+    if len(text) <= 40 and (COUNT.match(text.strip()) or GALLERY.match(text)):
         return "boilerplate.count"
     tokens = norm.split()
     known = sum(1 for t in tokens if t in vocab.boilerplate_lines)

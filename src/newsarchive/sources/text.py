@@ -39,6 +39,7 @@ SELF_MENTION = re.compile(
     r"originally (?:published|appeared) (?:on|in|at|by) (?P<a>[A-Z0-9][\w.&'’ -]{1,40}?)\.?\s*$"
     r"|subscribe to (?P<b>[A-Z0-9][\w.&'’ -]{1,40}?)(?:'s)? (?:newsletters?|on (?:youtube|twitter|"
     r"facebook|instagram|telegram|whatsapp)|daily|weekly|free|podcast)", re.IGNORECASE)
+DATE_LABEL = re.compile(r"(?:updated|published|posted|last modified|first published)\b", re.I)
 OUTLET_SUFFIX = re.compile(r"\s+(?:news\s+)?(?:bureau|desk|staff|team|newsroom|web desk|online)$",
                            re.IGNORECASE)
 
@@ -67,6 +68,7 @@ class Draft:
     outlet_rank: int = 99  # lower is stronger evidence; see OUTLET_RANK
     texts: dict[int, str] = field(default_factory=dict)  # line number -> text, for overrides
     date_line: int = 0  # the line the date came from
+    authors_rule: str = ""  # the byline rule that gave the authors
 
     def remove(self, line: Line, rule: str) -> None:
         self.removed.append(RemovedLine(line.number, line.text, rule))
@@ -121,7 +123,8 @@ def _is_furniture(text: str) -> bool:
 
 def _strong_header_ahead(lines: list[Line], index: int) -> bool:
     """A date line or prefixed byline follows within a few lines, before the next paragraph."""
-    return any(is_date_line(line.text) or parse_byline(line.text, require_prefix=True)
+    return any((is_date_line(line.text) and find_date(line.text) is not None)
+               or parse_byline(line.text, require_prefix=True)
                for line in lines[index + 1: index + 1 + HEADER_LOOKAHEAD])
 
 
@@ -132,7 +135,8 @@ def _dek_here(lines: list[Line], index: int, draft: Draft) -> bool:
     for line in lines[index + 1: index + 1 + HEADER_LOOKAHEAD]:
         if is_paragraph(line.text):
             return False
-        if _is_strong_header(line.text) or parse_byline(line.text) is not None:
+        if _is_strong_header(line.text) or parse_byline(line.text) is not None \
+                or (word_count(line.text) <= 20 and find_date(line.text) is not None):
             return True
     return False
 
@@ -145,8 +149,10 @@ def _take_byline(draft: Draft, line: Line, prefixed_only: bool) -> bool:
         draft.remove(line, "byline.repeat")
         return True
     used = False
+    if byline.authors and prefixed_only and draft.authors_rule.startswith("byline.name"):
+        _drop_authors(draft)
     if byline.authors and not draft.authors:
-        draft.authors = byline.authors
+        draft.authors, draft.authors_rule = byline.authors, byline.rule
         draft.sources.append(("authors", FieldSource(line.number, byline.rule)))
         used = True
     elif byline.authors or (draft.authors and byline.outlet is None):
@@ -159,6 +165,17 @@ def _take_byline(draft: Draft, line: Line, prefixed_only: bool) -> bool:
     if not used:
         draft.remove(line, "byline.extra")
     return True
+
+
+def _drop_authors(draft: Draft) -> None:
+    """A bare-name byline guessed earlier gives way to a `By ...` line found later."""
+    old = [s for n, s in draft.sources if n == "authors"]
+    draft.sources = [s for s in draft.sources if s[0] != "authors"]
+    draft.authors, draft.authors_rule = (), ""
+    for source in old:
+        if source.line not in {s.line for _, s in draft.sources}:
+            draft.removed.append(RemovedLine(source.line, draft.texts.get(source.line, ""),
+                                             "byline.superseded"))
 
 
 def _take_date(draft: Draft, line: Line, *, also_byline: bool = False) -> bool:
@@ -185,6 +202,9 @@ def _header_line(draft: Draft, line: Line) -> None:
     if (name := match_boilerplate(text)) is not None or has_caption_prefix(text):
         draft.remove(line, name or "caption.prefix")
         return
+    if text.startswith("(") and text.endswith(")"):
+        draft.remove(line, "caption.credit-parenthesised")
+        return
     if not draft.authors and _take_byline(draft, line, prefixed_only=False):
         return
     for rule in (match_caption, match_related):
@@ -202,6 +222,8 @@ def read_header(lines: list[Line], start: int, end: int, draft: Draft) -> int:
     while index < end:
         line = lines[index]
         medium_sentence = word_count(line.text) >= 7 and line.text.rstrip().endswith(".")
+        if WIRE_DATELINE.match(line.text):
+            return index
         if _is_strong_header(line.text):
             _header_line(draft, line)
         elif is_paragraph(line.text) or (medium_sentence and draft.dek is None):
@@ -247,6 +269,7 @@ def _take_copyright(draft: Draft, line: Line) -> None:
 def read_body(lines: list[Line], start: int, end: int, draft: Draft) -> None:
     """Body paragraphs, minus related links, furniture, captions and tag lists (each kept)."""
     after_label = False
+    seen: set[str] = set()
     for index in range(start, end):
         line = lines[index]
         kind, rule = classify_body_line(line.text)
@@ -258,8 +281,13 @@ def read_body(lines: list[Line], start: int, end: int, draft: Draft) -> None:
             draft.related.append(line.text)
             continue
         after_label = rule == "boilerplate.label" and normalise(line.text) in RELATED_LABELS
+        if kind == "body" and line.text in seen:
+            kind, rule = "duplicate", "duplicate.repeat"  # slideshow captions print twice
+        elif kind == "body" and is_date_line(line.text) and DATE_LABEL.match(line.text):
+            kind, rule = "date", "date.in-body"
         if kind == "body":
             draft.body.append(line.text)
+            seen.add(line.text)
         elif kind == "related":
             draft.related.append(line.text)
         else:
