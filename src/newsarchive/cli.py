@@ -14,9 +14,10 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
+from .config import Config, load_config
 from .diagnostics import UserError, exit_code, format_problem, sort_problems
 from .explain import explain_record, inspect_record
-from .model import Problem
+from .model import DateValue, Problem
 from .sources import load_file, read_file
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -133,10 +134,113 @@ def inspect(paths: tuple[Path, ...], explain: bool) -> None:
             click.echo(format_problem(item), err=True)
 
 
+def config_option(function: F) -> F:
+    """--config, shared by the commands that work on an archive."""
+    return click.option(
+        "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+        default="site.yml", show_default=True,
+        help="The archive's settings file; its folder is the archive root.")(function)
+
+
+def load_settings(config_path: Path, verbosity: Verbosity, *, must_exist: bool = True) -> Config:
+    """The archive's Config; a missing archive or a config error is one clear line (UserError)."""
+    if must_exist and not config_path.parent.is_dir():
+        raise UserError(f"folder {config_path.parent} does not exist")
+    config, problems = load_config(config_path)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise UserError(format_problem(sort_problems(errors)[0]))
+    print_problems(problems, verbosity)
+    return config
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False), default=".")
+@click.option("--force", is_flag=True, help="Add the missing files to an existing archive.")
+@click.pass_context
+def init(ctx: click.Context, directory: Path, force: bool) -> None:
+    """Create a new archive in DIRECTORY: site.yml, articles/ with an example, .gitignore."""
+    from .scaffold import init_archive
+
+    verbosity: Verbosity = ctx.obj or Verbosity()
+    with user_errors(ctx):
+        result = init_archive(directory, force=force)
+    if not verbosity.quiet:
+        for path in result.created:
+            click.echo(f"created {path}")
+        for path in result.kept:
+            click.echo(f"kept    {path} (exists)")
+    if not result.created:
+        click.echo("nothing to do: every file exists")
+        return
+    where = "" if directory == Path(".") else f"cd {directory} && "
+    click.echo(f"New archive in {directory}. Next: {where}newsarchive add FILE, then newsarchive serve")
+
+
+@cli.command()
+@click.argument("source", required=False, default="-")
+@config_option
+@click.option("--outlet", help="Set the outlet.")
+@click.option("--author", "authors", multiple=True, help="Set the authors (repeat for several).")
+@click.option("--date", "date_text", metavar="YYYY[-MM[-DD]]", help="Set the date.")
+@click.option("--tag", "tags", multiple=True, help="Set the tags (repeat for several).")
+@click.option("--url", help="Set the source URL.")
+@click.option("--allow-duplicate", is_flag=True, help="Add even when the text is already archived.")
+@click.option("--dry-run", is_flag=True, help="Show what would be written; write nothing.")
+@click.pass_context
+def add(ctx: click.Context, source: str, config_path: Path, outlet: str | None,
+        authors: tuple[str, ...], date_text: str | None, tags: tuple[str, ...], url: str | None,
+        allow_duplicate: bool, dry_run: bool) -> None:
+    """Add one article from copied text (SOURCE '-' or none: stdin), a .txt or a saved .html file.
+
+    Writes articles/YYYY/YYYY-MM-DD-slug.md with the fields found as front matter, so any of them
+    can be corrected by hand.
+    """
+    from . import add as adding
+
+    verbosity: Verbosity = ctx.obj or Verbosity()
+    if adding.is_url(source):
+        click.echo("error: fetching URLs is not supported (no network): save the page in your "
+                   "browser and add the .html file", err=True)
+        ctx.exit(2)
+    date = DateValue.parse_iso(date_text) if date_text else None
+    if date_text and date is None:
+        raise click.BadParameter(f"{date_text!r} is not YYYY, YYYY-MM or YYYY-MM-DD",
+                                 param_hint="--date")
+    overrides = adding.Overrides(outlet, authors, date, tags, url)
+    with user_errors(ctx):
+        config = load_settings(config_path, verbosity)
+        name, data = read_source(source)
+        article, problems = adding.parse_input(name, data, overrides)
+        print_problems(problems, verbosity)
+        if not verbosity.quiet:
+            click.echo("Found:", err=True)
+            for line in adding.describe(article):
+                click.echo(line, err=True)
+        result = adding.add_article(article, config, problems, allow_duplicate=allow_duplicate,
+                                    dry_run=dry_run)
+    click.echo(f"{'would add' if dry_run else 'added'} {result.path}")
+
+
+def read_source(source: str) -> tuple[Path, bytes]:
+    """The input's name (its suffix picks the loader) and bytes; stdin is copied text."""
+    if source == "-":
+        if sys.stdin.isatty():
+            click.echo("Paste the article, then press Ctrl-D (Ctrl-Z Enter on Windows):", err=True)
+        return Path("stdin.txt"), sys.stdin.buffer.read()
+    path = Path(source)
+    if not path.is_file():
+        raise UserError(f"{path} is not a file")
+    data, problem = read_file(path)
+    if data is None:
+        raise UserError(format_problem(problem) if problem else f"cannot read {path}")
+    return path, data
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="newsarchive")
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()
