@@ -84,41 +84,55 @@ def densest_run(texts: list[str]) -> tuple[int, int]:
 
 
 def _headline_candidates(texts: list[str], body_start: int, is_header: HeaderTest) -> list[int]:
-    """Title-shaped lines above the body run, nearest first, skipping deks and header lines."""
+    """Title-shaped lines above the first body paragraph, nearest first, past deks and headers."""
     lowest = max(0, body_start - TITLE_LOOKBACK)
     out = []
     for index in range(body_start - 1, lowest - 1, -1):
         text = texts[index]
         if is_header(text) or not is_title_shaped(text):
             continue
-        if is_paragraph(text) and SENTENCE_END.search(text):
+        if is_paragraph(text) and text.rstrip().endswith((".", "。")):
             continue  # a dek or standfirst: the headline is further up
         out.append(index)
     return out
 
 
-def find_title(texts: list[str], body_start: int, is_header: HeaderTest) -> int:
+def find_title(texts: list[str], run_start: int, is_header: HeaderTest) -> int:
     """The nearest headline-shaped line with a byline or date just below it, else the nearest.
 
-    A long unpunctuated line right under a shorter headline is its dek, so the upper one wins.
+    Lines that end like a sentence are deks more often than headlines, so they come last; a long
+    unpunctuated line right under a shorter headline is its dek, so the upper one wins.
     """
+    body_start = next((i for i in range(run_start, min(run_start + 8, len(texts)))
+                       if is_paragraph(texts[i]) and texts[i].rstrip().endswith((".", "。", "”", '"'))),
+                      run_start)
     candidates = _headline_candidates(texts, body_start, is_header)
     if not candidates:
         return body_start if body_start < len(texts) else 0
-    near_header = [i for i in candidates
-                   if any(is_header(t) for t in texts[i + 1: min(i + 7, body_start)])]
-    chosen = (near_header or candidates)[0]
+    near_header = [i for i in candidates if any(is_header(t) for t in texts[i + 1: i + 7])]
+    ordered = sorted(near_header or candidates,
+                     key=lambda i: (texts[i].rstrip().endswith("."), -i))
+    chosen = ordered[0]
     above = chosen - 1
-    if above in candidates and word_count(texts[chosen]) >= 12 \
-            and word_count(texts[above]) < word_count(texts[chosen]):
+    if above in candidates and word_count(texts[chosen]) >= 8 \
+            and 4 <= word_count(texts[above]) < word_count(texts[chosen]):
         return above
     return chosen
 
 
-def looks_like_page(texts: list[str], body_start: int, is_furniture: HeaderTest) -> bool:
+def heads_article(texts: list[str], index: int, is_header: HeaderTest) -> bool:
+    """A headline has a byline, date or caption below it, or the body starts right away."""
+    return any(is_header(t) for t in texts[index + 1: index + 7]) or any(
+        is_paragraph(t) for t in texts[index + 1: index + 4])
+
+
+def looks_like_page(texts: list[str], body_start: int, tests: tuple[HeaderTest, HeaderTest]) -> bool:
     """A whole-page copy opens with menus: a button label, short lines, or a long lead-in."""
+    is_header, is_furniture = tests
     lead = [word_count(t) for t in texts[:8]]
     if body_start > PAGE_MIN_LEAD or is_furniture(texts[0]):
+        return True
+    if not heads_article(texts, 0, is_header):
         return True
     return body_start > 6 and lead[0] <= 3 and sum(lead) <= 3 * len(lead)
 
@@ -128,9 +142,13 @@ def find_article(texts: list[str], is_header: HeaderTest, is_furniture: HeaderTe
     if not texts:
         return Span(0, 0, False)
     start, end = densest_run(texts)
-    if not looks_like_page(texts, start, is_furniture):
+    title = find_title(texts, start, is_header)
+    first_header = next((i for i in range(1, min(len(texts), title + 7)) if is_header(texts[i])),
+                        len(texts))
+    moved_headline = 0 < title < first_header < title + 7  # the header belongs to a later line
+    if not moved_headline and not looks_like_page(texts, start, (is_header, is_furniture)):
         return Span(0, len(texts), False)
-    return Span(find_title(texts, start, is_header), end, True)
+    return Span(title, end, True)
 
 
 # --- line rules: each returns a rule name when it fires, else None ----------------------------
