@@ -1,0 +1,174 @@
+"""Dataset export: the archive as data, so research can leave the website.
+
+`build/data/` holds `articles.jsonl` and `articles.csv` (one row per article, every field, the
+body as plain text, the URL and the citations), `outlets.csv` and `authors.csv`; next to each
+article page sits `article.json`; the "About this archive / Data" page links them and counts
+articles by outlet and year. All of it is made here as bytes (`Page.raw`), because JSON and CSV
+need their own escaping, not HTML's. Rows follow the archive's order (newest first, then title
+and URL), so two builds of the same inputs give the same bytes.
+
+CSV cells: lists are JSON arrays (`["Jane Doe", "Richard Roe"]`), so any name survives the
+round trip; an absent value is an empty cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+from markdown_it import MarkdownIt
+
+from .archive import Archive, Entry, TermCount
+from .cite import absolute_url, citations, record_for_entry
+from .config import Config
+from .model import Page
+
+if TYPE_CHECKING:
+    from .site import SiteInfo
+
+DATA = "data"
+ABOUT_PATH = "about/index.html"
+ARTICLE_JSON = "article.json"  # beside each article's index.html
+COLUMNS = ("id", "url", "page", "title", "dek", "date", "date_precision", "outlet", "authors",
+           "tags", "source_url", "source_path", "body_format", "reading_minutes",
+           "related_links", "body", "body_text", "citation_apa", "citation_mla",
+           "citation_chicago")
+LIST_COLUMNS = frozenset({"authors", "tags", "related_links"})
+INT_COLUMNS = frozenset({"reading_minutes"})
+DATA_FILES = (  # (file, what it holds), shown on the About page
+    ("articles.jsonl", "one JSON object per line, one line per article"),
+    ("articles.csv", "the same rows as CSV; lists are JSON arrays in their cell"),
+    ("outlets.csv", "each outlet: its key, name, page and article count"),
+    ("authors.csv", "each author: key, name, page, article count and outlets"),
+)
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False})
+
+
+def body_text(entry: Entry) -> str:
+    """The body as plain text, paragraphs separated by a blank line; Markdown loses its marks
+    (emphasis, link targets) but keeps every word, headings and list items included."""
+    if entry.body_format != "markdown":
+        return "\n\n".join(entry.body)
+    blocks: list[str] = []
+    for token in _markdown().parse("\n\n".join(entry.body)):
+        if token.type == "inline":
+            blocks.append("".join(_inline_text(token.children or [])))
+        elif token.type in ("code_block", "fence"):
+            blocks.append(token.content.rstrip("\n"))
+    return "\n\n".join(b for b in blocks if b)
+
+
+def _inline_text(children: Sequence[object]) -> Iterator[str]:
+    for child in children:
+        kind, content = getattr(child, "type", ""), getattr(child, "content", "")
+        if kind in ("text", "code_inline"):
+            yield content
+        elif kind in ("softbreak", "hardbreak"):
+            yield "\n" if kind == "hardbreak" else " "
+        elif kind == "image":
+            yield from _inline_text(getattr(child, "children", None) or [])
+
+
+def article_row(entry: Entry, config: Config) -> dict[str, object]:
+    """Every field of one article as plain JSON values, in `COLUMNS` order."""
+    cited = citations(record_for_entry(entry, config.base_url, config.language))
+    return {
+        "id": entry.url.removesuffix("/index.html"),
+        "url": absolute_url(config.base_url, entry.url) if config.base_url else None,
+        "page": entry.url,
+        "title": entry.title,
+        "dek": entry.dek,
+        "date": entry.date.iso() if entry.date else None,
+        "date_precision": entry.date.precision if entry.date else None,
+        "outlet": entry.outlet.name if entry.outlet else None,
+        "authors": [a.name for a in entry.authors],
+        "tags": [t.name for t in entry.tags],
+        "source_url": entry.source_url,
+        "source_path": entry.source_path,
+        "body_format": entry.body_format,
+        "reading_minutes": entry.reading_minutes,
+        "related_links": list(entry.related_links),
+        "body": "\n\n".join(entry.body),
+        "body_text": body_text(entry),
+        "citation_apa": cited.apa.text,
+        "citation_mla": cited.mla.text,
+        "citation_chicago": cited.chicago.text,
+    }
+
+
+def to_json_bytes(value: object, indent: int | None = None) -> bytes:
+    """UTF-8 JSON with a fixed key order and a final newline."""
+    return (json.dumps(value, ensure_ascii=False, indent=indent) + "\n").encode("utf-8")
+
+
+def csv_bytes(header: Sequence[str], rows: Sequence[dict[str, object]]) -> bytes:
+    """RFC 4180 CSV (CRLF, quotes where needed), UTF-8 without a byte-order mark."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([_cell(row[name]) for name in header] for row in rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return json.dumps(list(value), ensure_ascii=False)
+    return str(value)
+
+
+def export_pages(archive: Archive, config: Config, site: SiteInfo) -> tuple[Page, ...]:
+    """The data files, one `article.json` per article, and the About / Data page."""
+    rows = [article_row(entry, config) for entry in archive.entries]
+    pages = [
+        Page.raw(f"{DATA}/articles.jsonl", b"".join(to_json_bytes(row) for row in rows)),
+        Page.raw(f"{DATA}/articles.csv", csv_bytes(COLUMNS, rows)),
+        Page.raw(f"{DATA}/outlets.csv", csv_bytes(
+            ("key", "name", "page", "articles"), [_term_row(t) for t in archive.outlets])),
+        Page.raw(f"{DATA}/authors.csv", csv_bytes(
+            ("key", "name", "page", "articles", "outlets"), _author_rows(archive))),
+    ]
+    pages += (Page.raw(entry.url.removesuffix("index.html") + ARTICLE_JSON,
+                       to_json_bytes(row, indent=2))
+              for entry, row in zip(archive.entries, rows, strict=True))
+    pages.append(about_page(archive, site))
+    return tuple(pages)
+
+
+def _term_row(row: TermCount) -> dict[str, object]:
+    return {"key": row.term.key, "name": row.term.name, "page": row.term.url,
+            "articles": row.count}
+
+
+def _author_rows(archive: Archive) -> list[dict[str, object]]:
+    """Authors with the outlets they wrote for, by outlet name."""
+    outlets_of: dict[str, dict[str, None]] = {}
+    for entry in sorted(archive.entries, key=lambda e: (e.outlet.name.casefold(), e.outlet.key)
+                        if e.outlet else ("", "")):
+        for author in entry.authors:
+            names = outlets_of.setdefault(author.key, {})
+            if entry.outlet is not None:
+                names[entry.outlet.name] = None
+    return [{**_term_row(row), "outlets": list(outlets_of.get(row.term.key, {}))}
+            for row in archive.authors]
+
+
+def about_page(archive: Archive, site: SiteInfo) -> Page:
+    """"About this archive / Data": what is here, counted, and where the data files are."""
+    return Page(PurePosixPath(ABOUT_PATH), "about.html", {
+        "site": site, "page_path": ABOUT_PATH, "title": "About this archive", "kind": "about",
+        "total": len(archive.entries), "outlets": archive.outlets, "years": archive.years,
+        "undated": len(archive.undated),
+        "files": tuple((f"{DATA}/{name}", name, note) for name, note in DATA_FILES),
+        "columns": COLUMNS,
+    })

@@ -1,0 +1,161 @@
+"""Metadata for machines: what the article page tells search engines and reference managers,
+the per-article citation downloads, sitemap.xml and robots.txt.
+
+The tags follow what Zotero's own Embedded Metadata translator reads, because that is what turns
+a saved page into a correct reference: Highwire `citation_*` tags with one `citation_author` per
+author, `DC.type` = newspaperArticle and `og:site_name` = the outlet give a Newspaper Article.
+Never `citation_journal_title` (Zotero then saves a Journal Article), and no `prefix=` on <html>
+(Zotero then drops og:title and og:site_name). JSON-LD is for search engines only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .archive import Archive, Entry
+from .cite import absolute_url, bibtex, citations, csl_json, parse_name, record_for_entry, ris
+from .config import Config
+from .model import DateValue, Page
+from .related import related_index
+
+CITE_FILES = (  # (file beside the article page, label, media type)
+    ("cite.bib", "BibTeX", "application/x-bibtex"),
+    ("cite.ris", "RIS", "application/x-research-info-systems"),
+    ("cite.json", "CSL-JSON", "application/vnd.citationstyles.csl+json"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleMeta:
+    """Every machine-readable tag of one article page, ready for templates/partials/meta.html."""
+
+    canonical: str | None  # absolute URL of the page, only with base_url
+    description: str
+    outlet: str | None  # og:site_name and the JSON-LD publisher
+    authors: tuple[str, ...]  # as written: og article:author
+    highwire_authors: tuple[str, ...]  # "Last, First": citation_author
+    highwire_date: str | None  # YYYY/MM/DD, YYYY/MM or YYYY
+    published: str | None  # ISO 8601 with the date's true precision
+    tags: tuple[str, ...]
+    jsonld: str  # JSON with <, > and & escaped, safe inside <script>
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """One citation file offered on the article page."""
+
+    path: str  # relative to the output root
+    label: str
+    filename: str  # the name the browser saves it under
+
+
+def highwire_date(date: DateValue) -> str:
+    """Highwire wants slashes, at the date's own precision."""
+    return date.iso().replace("-", "/")
+
+
+def highwire_name(written: str) -> str:
+    name = parse_name(written)
+    if name.literal:
+        return name.family
+    given = f"{name.given} {name.suffix}".strip() if name.suffix else name.given
+    return f"{name.family}, {given}"
+
+
+def script_json(value: object) -> str:
+    """JSON for an inline <script>: `</script>` or `<!--` in a title cannot end the element."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def news_article_jsonld(entry: Entry, canonical: str | None, language: str) -> dict[str, object]:
+    """schema.org NewsArticle; `datePublished` keeps the date's true precision (2021-03)."""
+    data: dict[str, object] = {"@context": "https://schema.org", "@type": "NewsArticle",
+                               "headline": entry.title}
+    if entry.dek:
+        data["description"] = entry.dek
+    if entry.authors:
+        data["author"] = [{"@type": "Person", "name": a.name} for a in entry.authors]
+    if entry.outlet:
+        data["publisher"] = {"@type": "Organization", "name": entry.outlet.name}
+    if entry.date:
+        data["datePublished"] = entry.date.iso()
+    if entry.source_url:
+        data["isBasedOn"] = entry.source_url
+    if canonical:
+        data["url"] = canonical
+        data["mainEntityOfPage"] = canonical
+    if entry.tags:
+        data["keywords"] = [t.name for t in entry.tags]
+    data["inLanguage"] = language
+    return data
+
+
+def article_meta(entry: Entry, config: Config) -> ArticleMeta:
+    canonical = absolute_url(config.base_url, entry.url) if config.base_url else None
+    return ArticleMeta(
+        canonical=canonical,
+        description=entry.dek or config.description,
+        outlet=entry.outlet.name if entry.outlet else None,
+        authors=tuple(a.name for a in entry.authors),
+        highwire_authors=tuple(highwire_name(a.name) for a in entry.authors),
+        highwire_date=highwire_date(entry.date) if entry.date else None,
+        published=entry.date.iso() if entry.date else None,
+        tags=tuple(t.name for t in entry.tags),
+        jsonld=script_json(news_article_jsonld(entry, canonical, config.language)),
+    )
+
+
+def downloads(entry: Entry, key: str) -> tuple[Download, ...]:
+    folder = entry.url.removesuffix("index.html")
+    return tuple(Download(folder + name, label, key + name.removeprefix("cite"))
+                 for name, label, _ in CITE_FILES)
+
+
+def article_extras(archive: Archive, config: Config) -> Callable[[Entry], dict[str, object]]:
+    """What the article page's context gets besides the entry; related lists are computed
+    here once for the whole archive."""
+    related = related_index(archive)
+
+    def extras(entry: Entry) -> dict[str, object]:
+        record = record_for_entry(entry, config.base_url, config.language)
+        return {"citations": citations(record), "related": related[entry.url],
+                "meta": article_meta(entry, config), "downloads": downloads(entry, record.key)}
+
+    return extras
+
+
+def cite_pages(archive: Archive, config: Config) -> tuple[Page, ...]:
+    """BibTeX, RIS and CSL-JSON files beside each article page."""
+    pages: list[Page] = []
+    for entry in archive.entries:
+        record = record_for_entry(entry, config.base_url, config.language)
+        folder = entry.url.removesuffix("index.html")
+        pages += [Page.raw(folder + "cite.bib", bibtex(record).encode("utf-8")),
+                  Page.raw(folder + "cite.ris", ris(record).encode("utf-8")),
+                  Page.raw(folder + "cite.json", csl_json(record).encode("utf-8"))]
+    return tuple(pages)
+
+
+def crawler_pages(pages: Sequence[Page], config: Config) -> tuple[Page, ...]:
+    """robots.txt always; sitemap.xml (every HTML page but 404) only with base_url, since a
+    sitemap must hold absolute URLs. robots.txt points at it."""
+    lines = ["User-agent: *", "Allow: /"]
+    if not config.base_url:
+        return (Page.raw("robots.txt", ("\n".join(lines) + "\n").encode("utf-8")),)
+    base = config.base_url
+    urls = [absolute_url(base, p.path.as_posix()) for p in pages
+            if p.path.suffix == ".html" and p.path.as_posix() != "404.html"]
+    body = "".join(f"<url><loc>{_xml(u)}</loc></url>\n" for u in urls)
+    sitemap = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+               '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+               f"{body}</urlset>\n")
+    lines += ["", f"Sitemap: {base}sitemap.xml"]
+    return (Page.raw("sitemap.xml", sitemap.encode("utf-8")),
+            Page.raw("robots.txt", ("\n".join(lines) + "\n").encode("utf-8")))
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
