@@ -20,6 +20,7 @@ from .cache import LoadCache, changed_pages, content_key, page_fingerprint
 from .config import Config, load_config
 from .corpus_pass import resolve_corpus
 from .diagnostics import UserError
+from .feeds import feed_problems
 from .model import RAW, Article, Page, Problem
 from .output import Manifest, SiteWriter, check_output, output_lock, read_manifest, recover
 from .render import make_environment, render_page, template_hashes
@@ -116,7 +117,7 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
         articles, resolve_problems = resolve_corpus(articles)
         archive, collect_problems = collect(articles, config)
         pages = plan_site(archive, config)
-        problems += load_problems + resolve_problems + collect_problems
+        problems += load_problems + resolve_problems + collect_problems + feed_problems(config)
         rendered, written, render_problems = _render_and_write(
             pages, config, None if options.clean else read_manifest(out), progress)
         cache.save()

@@ -25,6 +25,9 @@ from pathlib import PurePosixPath
 
 from .archive import Archive, Summary, Term, TermCount
 from .config import Config
+from .export import export_pages
+from .feeds import feed_pages
+from .metadata import article_extras, cite_pages, crawler_pages
 from .model import Page
 
 STATIC_ASSETS = (("assets/style.css", "static/style.css"),)  # (output path, template name)
@@ -72,8 +75,9 @@ def plan_site(archive: Archive, config: Config) -> tuple[Page, ...]:
     site = SiteInfo(config.title, config.description, config.language, config.base_url)
     size = max(1, config.page_size)
     pages: list[Page] = [*listing_pages(site, "home", HOME, archive.summaries, size)]
+    extras = article_extras(archive, config)  # citations, related, meta: computed once
     pages += (Page(PurePosixPath(e.url), "article.html",
-                   _context(site, e.url, e.title, article=e)) for e in archive.entries)
+                   _context(site, e.url, e.title, article=e, **extras(e))) for e in archive.entries)
     for kind, heading, path, attribute in TERM_INDEXES:
         rows: tuple[TermCount, ...] = getattr(archive, attribute)
         index: Mapping[str, tuple[Summary, ...]] = getattr(archive, f"by_{kind}")
@@ -96,6 +100,9 @@ def plan_site(archive: Archive, config: Config) -> tuple[Page, ...]:
     pages.append(Page(PurePosixPath("404.html"), "404.html",
                       _context(site, "404.html", "Page not found")))
     pages += (Page(PurePosixPath(path), template, {}) for path, template in STATIC_ASSETS)
+    pages += [*feed_pages(archive, config), *cite_pages(archive, config),
+              *export_pages(archive, config, site)]
+    pages += crawler_pages(pages, config)
     return tuple(pages)
 
 
