@@ -145,7 +145,8 @@ def find_article(texts: list[str], is_header: HeaderTest, is_furniture: HeaderTe
     title = find_title(texts, start, is_header)
     first_header = next((i for i in range(1, min(len(texts), title + 7)) if is_header(texts[i])),
                         len(texts))
-    moved_headline = 0 < title < first_header < title + 7  # the header belongs to a later line
+    kicker_only = title == 1 and word_count(texts[0]) <= 2  # `EXCLUSIVE` above: text.py's rule
+    moved_headline = 0 < title < first_header < title + 7 and not kicker_only
     if not moved_headline and not looks_like_page(texts, start, (is_header, is_furniture)):
         return Span(0, len(texts), False)
     return Span(title, end, True)
