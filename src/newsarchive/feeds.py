@@ -79,7 +79,7 @@ def feed_pages(archive: Archive, config: Config) -> tuple[Page, ...]:
     pages = [
         Page.raw(SITE_ATOM, atom_feed(config, config.title, home, SITE_ATOM, newest, atom_entry,
                                       fallback)),
-        Page.raw(SITE_JSON, json_feed(config, newest, fallback)),
+        Page.raw(SITE_JSON, json_feed(config, newest)),
     ]
     for attribute, counts in KINDS:
         index: Mapping[str, tuple[Summary, ...]] = getattr(archive, attribute)
@@ -149,7 +149,7 @@ def atom_feed(config: Config, title: str, term: Term, path: str, items: Sequence
     return "\n".join([*head, *(atom_entry(e) for e in items), "</feed>", ""]).encode("utf-8")
 
 
-def json_feed(config: Config, items: Sequence[Entry], fallback: str) -> bytes:
+def json_feed(config: Config, items: Sequence[Entry]) -> bytes:
     """JSON Feed 1.1 (https://jsonfeed.org/version/1.1) for the whole archive."""
     base = config.base_url or ""
     feed = {
@@ -160,12 +160,12 @@ def json_feed(config: Config, items: Sequence[Entry], fallback: str) -> bytes:
         "description": config.description,
         "language": config.language,
         "authors": [{"name": config.title}],
-        "items": [_json_item(e, base, fallback) for e in items],
+        "items": [_json_item(e, base) for e in items],
     }
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _json_item(entry: Entry, base: str, fallback: str) -> dict[str, object]:
+def _json_item(entry: Entry, base: str) -> dict[str, object]:
     url = absolute_url(base, entry.url)
     item: dict[str, object] = {"id": url, "url": url, "title": entry.title,
                                "content_text": body_text(entry)}
@@ -173,7 +173,8 @@ def _json_item(entry: Entry, base: str, fallback: str) -> dict[str, object]:
         item["external_url"] = entry.source_url
     if entry.dek:
         item["summary"] = entry.dek
-    item["date_published"] = rfc3339(entry.date, fallback)
+    if entry.date is not None:  # optional in JSON Feed: an undated article gets no made-up date
+        item["date_published"] = rfc3339(entry.date, "")
     names = [a.name for a in entry.authors]
     if names:
         item["authors"] = [{"name": n} for n in names]
