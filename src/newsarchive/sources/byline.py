@@ -7,6 +7,7 @@ outlet): a segment is an outlet when outlets.yml knows it, when it carries an or
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ SEPARATORS = re.compile(r"\s*(?:\||/|,|;|·|•|\s[-–—]\s|\s(?:and|&|und|y|e
                         r"|\s(for|für|para|pour|per|untuk)\s)\s*", re.IGNORECASE)
 WIRE_PAREN = re.compile(r"^\(([^()]{2,40})\)$")
 NAME_TOKEN = re.compile(r"^(?:[^\W\d_][\w'’.-]*|\w\.)$")
+MAX_BYLINE = 300  # characters; a longer line is prose, not a byline
 TRIM = " \t|/,;:·•-–—()[]\"'“”"
 
 
@@ -161,8 +163,14 @@ def _split_person_outlet(segment: str) -> tuple[str, str] | None:
     return (known or shaped or [None])[0]
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_byline(text: str, *, require_prefix: bool = False) -> Byline | None:
-    """Read one byline line; None when it is not one (a segment that is neither name nor outlet)."""
+    """Read one byline line; None when it is not one (a segment that is neither name nor outlet).
+
+    Cached (a pure function of the line): several loader rules ask about the same header lines.
+    """
+    if len(text) > MAX_BYLINE:
+        return None
     body, has_prefix = strip_prefix(text.strip())
     if require_prefix and not has_prefix:
         return None

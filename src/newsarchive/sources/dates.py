@@ -106,9 +106,16 @@ def _candidates(text: str) -> list[DateMatch]:
     return found
 
 
+DIGIT = re.compile(r"\d")
+
+
+@functools.lru_cache(maxsize=8192)
 def find_date(text: str) -> DateMatch | None:
-    """The first date printed in text (most precise when two start together), or None."""
-    if len(text) > 400 or not any(c.isdigit() for c in text):
+    """The first date printed in text (most precise when two start together), or None.
+
+    Cached: the loader asks about the same header lines from several rules.
+    """
+    if len(text) > 400 or not DIGIT.search(text):
         return None
     found = _candidates(text)
     if not found:
@@ -134,7 +141,7 @@ _DATE_NOISE = re.compile(r"[\s,.:;|/·•()\[\]\-–—]+")
 
 def strip_dates(text: str) -> str:
     """The text with every printed date blanked out (later spans first, so offsets hold)."""
-    if len(text) > 400 or not any(c.isdigit() for c in text):
+    if len(text) > 400 or not DIGIT.search(text):
         return text
     spans: list[list[int]] = []
     for found in sorted(_candidates(text), key=lambda d: d.start):
@@ -163,6 +170,7 @@ def leftover_words(text: str) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=8192)
 def is_date_line(text: str) -> bool:
     """A line that is only a date, time, relative date or date words (with at most one stray)."""
     if len(text) > 120:

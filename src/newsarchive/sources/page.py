@@ -160,6 +160,8 @@ def normalise(text: str) -> str:
 
 def match_boilerplate(text: str) -> str | None:
     """Share buttons, ad labels, counters: page furniture, not article text."""
+    if len(text) > 300:
+        return None
     vocab = words()
     norm = normalise(text)
     if not norm or norm in vocab.boilerplate_lines:
@@ -191,7 +193,7 @@ def match_caption(text: str) -> str | None:
     vocab = words()
     if text.startswith("©") and word_count(text) <= 12:
         return "caption.copyright"
-    if CREDIT_TAIL.search(text):
+    if CREDIT_TAIL.search(text[-200:]):
         return "caption.credit-tail"
     tail = re.split(r"[,/]|\s-\s", text)[-1].strip(" .").casefold()
     if word_count(text) <= 12 and tail in vocab.photo_credits and ("," in text or "/" in text):

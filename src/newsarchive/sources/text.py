@@ -33,6 +33,7 @@ from .page import (
 )
 
 DEK_MAX_WORDS = 70
+HEADER_MAX_LINES = 40  # past this many lines below the headline, the body has begun
 HEADER_LOOKAHEAD = 6  # a prefixed byline or date this close below a long line: still the header
 WIRE_DATELINE = re.compile(r"^[\w .,'’()/-]{2,60}?\(([A-Za-z][\w .-]{1,30})\)\s*[-–—:]")
 SELF_MENTION = re.compile(
@@ -219,6 +220,7 @@ def _header_line(draft: Draft, line: Line) -> None:
 def read_header(lines: list[Line], start: int, end: int, draft: Draft) -> int:
     """Classify lines after the headline; return the index where the body starts."""
     index = start
+    end = min(end, start + HEADER_MAX_LINES)
     while index < end:
         line = lines[index]
         medium_sentence = word_count(line.text) >= 7 and line.text.rstrip().endswith(".")
