@@ -38,8 +38,8 @@ COLUMNS = ("id", "url", "page", "title", "dek", "date", "date_precision", "outle
            "tags", "source_url", "source_path", "body_format", "reading_minutes",
            "related_links", "body", "body_text", "citation_apa", "citation_mla",
            "citation_chicago")
-LIST_COLUMNS = frozenset({"authors", "tags", "related_links"})
-INT_COLUMNS = frozenset({"reading_minutes"})
+LIST_COLUMNS = frozenset({"authors", "tags", "related_links", "outlets"})  # JSON arrays, any file
+INT_COLUMNS = frozenset({"reading_minutes", "articles"})
 DATA_FILES = (  # (file, what it holds), shown on the About page
     ("articles.jsonl", "one JSON object per line, one line per article"),
     ("articles.csv", "the same rows as CSV; lists are JSON arrays in their cell"),
