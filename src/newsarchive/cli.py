@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
+import threading
 import traceback
+import webbrowser
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -220,6 +223,141 @@ def add(ctx: click.Context, source: str, config_path: Path, outlet: str | None,
         result = adding.add_article(article, config, problems, allow_duplicate=allow_duplicate,
                                     dry_run=dry_run)
     click.echo(f"{'would add' if dry_run else 'added'} {result.path}")
+
+
+@cli.command()
+@config_option
+@click.option("--articles", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of article files (default: from site.yml).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON report on stdout, for tools.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.pass_context
+def check(ctx: click.Context, config_path: Path, articles: Path | None, as_json: bool,
+          strict: bool) -> None:
+    """Report everything a build would complain about, without writing a site.
+
+    Per-file problems, missing dates, authors and outlets, suspicious records, duplicates and
+    syndicated copies (as groups) and broken internal links. Exit 1 when there are errors.
+    """
+    from .check import run_check
+
+    verbosity: Verbosity = ctx.obj or Verbosity()
+    with user_errors(ctx):
+        config = load_settings(config_path, verbosity)
+        if articles is not None:
+            config = dataclasses.replace(config, articles=articles.resolve())
+        if not config.articles_dir.is_dir():
+            raise UserError(f"articles folder {config.articles_dir} does not exist")
+        result = run_check(config, None if as_json else progress_printer(verbosity))
+    problems = sort_problems(result.problems)
+    if as_json:
+        report = {"articles": result.articles, "pages": result.pages,
+                  "problems": [problem_record(p) for p in problems],
+                  "groups": [dataclasses.asdict(g) for g in result.groups]}
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print_problems(problems, verbosity)
+        errors = sum(p.severity == "error" for p in problems)
+        click.echo(f"{result.articles} articles, {result.pages} pages checked: "
+                   f"{len(problems) - errors} warnings, {errors} errors, "
+                   f"{len(result.groups)} groups of copies")
+    ctx.exit(exit_code(problems, strict=strict))
+
+
+def problem_record(problem: Problem) -> dict[str, object]:
+    return {"path": problem.path.as_posix(), "line": problem.line, "severity": problem.severity,
+            "code": problem.code, "message": problem.message}
+
+
+@cli.command()
+@config_option
+@click.option("--to", "folder", type=click.Path(path_type=Path, file_okay=False),
+              help="Copy the site into this folder (only changed files).")
+@click.option("--gh-pages", "gh_pages", is_flag=True,
+              help="Commit the site to a branch of this git repository and push it.")
+@click.option("--remote", default="origin", show_default=True, help="Git remote to push to.")
+@click.option("--branch", default="gh-pages", show_default=True, help="Branch to commit to.")
+@click.option("--dry-run", is_flag=True, help="List what would change; write nothing.")
+@click.option("--force", is_flag=True,
+              help="Publish even when the build is stale or the inputs have uncommitted changes.")
+@click.pass_context
+def publish(ctx: click.Context, config_path: Path, folder: Path | None, gh_pages: bool,
+            remote: str, branch: str, dry_run: bool, force: bool) -> None:
+    """Publish the built site to a folder (--to DIR) or a GitHub Pages branch (--gh-pages).
+
+    Refuses when the build is older than the archive's inputs, or when articles, templates or
+    site.yml have uncommitted changes, unless --force.
+    """
+    from . import publish as publishing
+
+    verbosity: Verbosity = ctx.obj or Verbosity()
+    if (folder is None) == (not gh_pages):
+        raise click.UsageError("give one of --to DIR or --gh-pages")
+    with user_errors(ctx):
+        config = load_settings(config_path, verbosity)
+        publishing.site_files(config)  # no build at all: say so before anything slower
+        if gh_pages:
+            publishing.check_repository(config.root, remote, branch)
+        if not force:
+            publishing.refuse_if_not_current(config)
+        if folder is not None:
+            result = publishing.publish_to_folder(config, folder, dry_run=dry_run)
+        else:
+            result = publishing.publish_to_branch(config, remote, branch, dry_run=dry_run)
+    if verbosity.verbose or (dry_run and not verbosity.quiet):
+        for change in result.changes:
+            click.echo(f"{change.action:6} {change.path}")
+    counts = {a: sum(c.action == a for c in result.changes) for a in ("add", "update", "delete")}
+    summary = f"{counts['add']} added, {counts['update']} updated, {counts['delete']} deleted"
+    if not result.changes:
+        click.echo(f"{result.target} is up to date")
+    elif dry_run:
+        click.echo(f"dry run: would publish to {result.target}: {summary}")
+    else:
+        commit = f" (commit {result.commit[:12]})" if result.commit else ""
+        click.echo(f"published to {result.target}{commit}: {summary}")
+
+
+@cli.command()
+@config_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback is reachable from the network.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a web browser.")
+@click.pass_context
+def serve(ctx: click.Context, config_path: Path, port: int, host: str, open_browser: bool) -> None:
+    """Build, serve the site, and rebuild and reload open pages when an input changes.
+
+    Watches articles, templates and site.yml. A failed build is shown in the terminal and over the
+    page in the browser, and the last good site stays served.
+    """
+    from .server import DevServer, host_warning
+
+    verbosity: Verbosity = ctx.obj or Verbosity()
+    warning = host_warning(host)
+    if warning:
+        click.echo(warning, err=True)
+
+    def echo(line: str) -> None:
+        if not verbosity.quiet or line.startswith(("error", "warning")) or ": error:" in line:
+            click.echo(line, err=True)
+
+    with user_errors(ctx):
+        server = DevServer(config_path, host, port, echo, quiet=not verbosity.verbose,
+                           debug=verbosity.debug)
+    stop = threading.Event()
+    try:
+        url = server.start()
+        click.echo(f"Serving {url} (watching for changes; Ctrl-C to stop)")
+        if open_browser:
+            webbrowser.open(url)
+        server.watch(stop)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.stop()
 
 
 def read_source(source: str) -> tuple[Path, bytes]:

@@ -1,0 +1,300 @@
+"""`newsarchive check`: everything a build would complain about, and more, without writing a site.
+
+Runs load -> resolve -> collect -> plan -> render in memory, then looks at the records (missing
+fields, suspicious values), across them (duplicates and syndicated copies), and at the rendered HTML
+(internal links that lead nowhere). Every finding is a Problem, so output and exit code work as in
+`build`; duplicate groups are also returned as records for `--json`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+import zlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+
+from .archive import collect
+from .cache import LoadCache, page_fingerprint
+from .config import Config
+from .corpus_pass import resolve_corpus
+from .model import RAW, Article, Page, Problem
+from .pipeline import load_articles
+from .render import make_environment, render_page, template_hashes
+from .site import plan_site
+from .sources.lexicon import outlet_key, outlet_table, words
+
+Progress = Callable[[str, int, int], None]
+LONG_TITLE = 300  # characters
+SHORT_BODY = 30  # words
+SHINGLE = 5  # words per shingle
+LEAD_WORDS = 400  # wire copies share their lead; comparing it alone keeps 5,000 articles fast
+SIMILAR = 0.5  # Jaccard of lead shingles from which two bodies count as copies of one story
+_WORD = re.compile(r"\w+")
+_NAME_WORD = re.compile(r"^(?:[A-Z][a-z'’-]+|[A-Z]\.)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """The site as a build would plan it, with everything the stages said on the way."""
+
+    config: Config
+    articles: tuple[Article, ...]
+    pages: tuple[Page, ...]
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CopyGroup:
+    """Articles whose bodies are (nearly) the same text."""
+
+    kind: str  # "duplicate" (one outlet, or identical text) or "syndicated" (several outlets)
+    files: tuple[str, ...]  # source paths, sorted
+    outlets: tuple[str, ...]  # distinct outlets, sorted; "" for none
+    similarity: float  # lowest Jaccard of lead shingles between a member and the group's first
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    articles: int
+    pages: int
+    problems: tuple[Problem, ...]
+    groups: tuple[CopyGroup, ...]
+
+
+def plan_archive(config: Config, progress: Progress | None = None) -> Planned:
+    """load -> resolve -> collect -> plan, as `build` does, reading (never writing) the load cache."""
+    cache = LoadCache(config.root / ".newsarchive-cache" / f"{config.output_dir.name}-loads.pickle")
+    articles, problems, _skipped = load_articles(config.articles_dir, cache, progress)
+    articles, resolved = resolve_corpus(articles)
+    archive, collected = collect(articles, config)
+    pages = plan_site(archive, config)
+    return Planned(config, articles, pages, tuple(problems + resolved + collected))
+
+
+def page_fingerprints(pages: Sequence[Page], env: jinja2.Environment) -> dict[str, str]:
+    """The fingerprint `build` records per page, so a manifest can be compared with the inputs."""
+    names = sorted({p.template for p in pages} - {RAW})
+    hashes = {RAW: "raw", **template_hashes(env, names)}
+    return {p.path.as_posix(): page_fingerprint(p, hashes[p.template]) for p in pages}
+
+
+def render_all(pages: Sequence[Page], env: jinja2.Environment,
+               progress: Progress | None = None) -> tuple[dict[str, bytes], list[Problem]]:
+    """Render every page in memory; a template error is a Problem for that page."""
+    rendered: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    for done, page in enumerate(pages, 1):
+        path = page.path.as_posix()
+        try:
+            data = page.context["data"] if page.template == RAW else render_page(env, page)
+            assert isinstance(data, bytes)
+            rendered[path] = data
+        except jinja2.TemplateError as exc:
+            problems.append(Problem(Path(path), f"page cannot be rendered: template "
+                                    f"{page.template}: {exc}", "render.failed", None, "error"))
+        if progress is not None:
+            progress("render", done, len(pages))
+    return rendered, problems
+
+
+def run_check(config: Config, progress: Progress | None = None) -> CheckResult:
+    planned = plan_archive(config, progress)
+    env = make_environment(config.templates_dir)
+    rendered, render_problems = render_all(planned.pages, env, progress)
+    groups = copy_groups(planned.articles)
+    problems = [*planned.problems, *render_problems, *record_problems(planned.articles),
+                *group_problems(groups), *broken_links(rendered, config)]
+    return CheckResult(len(planned.articles), len(planned.pages), tuple(problems), groups)
+
+
+# --- records --------------------------------------------------------------------------------------
+
+
+def record_problems(articles: Sequence[Article]) -> list[Problem]:
+    """Missing fields and values that are probably a parsing mistake."""
+    author_keys = {outlet_key(name) for a in articles for name in a.authors}
+    problems: list[Problem] = []
+    for article in articles:
+        path = Path(article.source_path)
+
+        def warn(message: str, code: str, path: Path = path) -> None:
+            problems.append(Problem(path, message, code))
+
+        if article.date is None:
+            warn("no date: the article is listed as undated", "check.no-date")
+        if not article.authors:
+            warn("no author", "check.no-author")
+        if not article.outlet:
+            warn("no outlet", "check.no-outlet")
+        if len(article.title) > LONG_TITLE:
+            warn(f"title is {len(article.title)} characters long; body text taken as the title?",
+                 "check.long-title")
+        count = len(_WORD.findall(" ".join(article.body)))
+        if count < SHORT_BODY:
+            warn(f"body has only {count} words; was the article cut short?", "check.short-body")
+        if article.outlet and looks_like_person(article.outlet, author_keys):
+            warn(f"outlet '{article.outlet}' looks like a person's name", "check.outlet-person")
+    return problems
+
+
+def looks_like_person(outlet: str, author_keys: set[str]) -> bool:
+    """An author elsewhere, or name-shaped (2-3 capitalised words) and no known outlet or org word."""
+    if outlet_key(outlet) in author_keys:
+        return True
+    parts = outlet.split()
+    if not 2 <= len(parts) <= 3 or not all(_NAME_WORD.match(p) for p in parts):
+        return False
+    if outlet_table().find(outlet) is not None:
+        return False
+    organisation = words().organisation_words
+    return not any(p.casefold().strip(".") in organisation for p in parts)
+
+
+# --- duplicates and syndicated copies -------------------------------------------------------------
+
+
+def lead_shingles(article: Article) -> frozenset[int]:
+    """Hashed word 5-grams of the body's first LEAD_WORDS words (crc32: fast, stable across runs)."""
+    tokens = _WORD.findall(" ".join(article.body).casefold())[:LEAD_WORDS]
+    if len(tokens) < SHINGLE:
+        return frozenset({zlib.crc32(" ".join(tokens).encode())}) if tokens else frozenset()
+    return frozenset(zlib.crc32(" ".join(tokens[i:i + SHINGLE]).encode())
+                     for i in range(len(tokens) - SHINGLE + 1))
+
+
+def copy_groups(articles: Sequence[Article]) -> tuple[CopyGroup, ...]:
+    """Groups of near-identical bodies: MinHash LSH finds candidates, exact Jaccard confirms."""
+    from datasketch import (  # type: ignore[import-untyped]  # only `check` needs it
+        MinHash,
+        MinHashLSH,
+    )
+
+    shingles = [lead_shingles(a) for a in articles]
+    lsh = MinHashLSH(threshold=SIMILAR, num_perm=64)
+    sketches: list[MinHash] = []
+    for index, found in enumerate(shingles):
+        sketch = MinHash(num_perm=64, seed=1, hashfunc=int)
+        sketch.update_batch(sorted(found))
+        sketches.append(sketch)
+        if found:
+            lsh.insert(index, sketch)
+    parent = list(range(len(articles)))
+    for index, sketch in enumerate(sketches):
+        for other in lsh.query(sketch) if shingles[index] else ():
+            if other > index and jaccard(shingles[index], shingles[other]) >= SIMILAR:
+                parent[_root(parent, other)] = _root(parent, index)
+    members: dict[int, list[int]] = {}
+    for index in range(len(articles)):
+        members.setdefault(_root(parent, index), []).append(index)
+    groups = [_group([articles[i] for i in found], [shingles[i] for i in found])
+              for found in members.values() if len(found) > 1]
+    return tuple(sorted(groups, key=lambda g: g.files))
+
+
+def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+def _root(parent: list[int], index: int) -> int:
+    while parent[index] != index:
+        parent[index] = parent[parent[index]]
+        index = parent[index]
+    return index
+
+
+def _group(articles: Sequence[Article], shingles: Sequence[frozenset[int]]) -> CopyGroup:
+    order = sorted(range(len(articles)), key=lambda i: articles[i].source_path)
+    first = shingles[order[0]]
+    similarity = min(jaccard(first, shingles[i]) for i in order[1:])
+    outlets = sorted({a.outlet or "" for a in articles})
+    named = {outlet_key(o) for o in outlets if o}
+    same_text = len({_text_hash(a) for a in articles}) == 1
+    kind = "syndicated" if len(named) > 1 and not same_text else "duplicate"
+    return CopyGroup(kind, tuple(articles[i].source_path for i in order), tuple(outlets),
+                     round(similarity, 3))
+
+
+def _text_hash(article: Article) -> str:
+    text = " ".join(_WORD.findall(" ".join(article.body).casefold()))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def group_problems(groups: Iterable[CopyGroup]) -> list[Problem]:
+    problems = []
+    for group in groups:
+        others = ", ".join(group.files[1:])
+        if group.kind == "duplicate":
+            message = f"likely duplicate: same text as {others}"
+        else:
+            message = (f"syndicated copy: the same story as {others} "
+                       f"(outlets: {', '.join(o for o in group.outlets if o)})")
+        problems.append(Problem(Path(group.files[0]), message, f"check.{group.kind}"))
+    return problems
+
+
+# --- links ----------------------------------------------------------------------------------------
+
+
+class _LinkParser(HTMLParser):
+    """Collect href/src values and the <base href>, with their line numbers."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.base: str | None = None
+        self.links: list[tuple[int, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is None:
+                continue
+            if tag == "base" and name == "href":
+                self.base = value
+            elif name in ("href", "src") and tag != "base":
+                self.links.append((self.getpos()[0], value))
+
+
+def broken_links(rendered: Mapping[str, bytes], config: Config) -> list[Problem]:
+    """Internal links in the HTML pages that name no planned file."""
+    planned = set(rendered)
+    problems = []
+    for page, data in sorted(rendered.items()):
+        if not page.endswith(".html"):
+            continue
+        parser = _LinkParser()
+        parser.feed(data.decode("utf-8", "replace"))
+        for line, href in parser.links:
+            target = resolve_link(page, href, parser.base, config.base_url)
+            if target is not None and target not in planned:
+                problems.append(Problem(Path(config.output) / page, f"broken link: {href} "
+                                        f"(no file {target})", "check.broken-link", line, "error"))
+    return problems
+
+
+def resolve_link(page: str, href: str, base: str | None, base_url: str | None) -> str | None:
+    """The output path an internal link names, or None for external, fragment-only and data links."""
+    start = posixpath.dirname(page)
+    if base is not None:
+        if base_url and base.startswith(base_url):
+            start = base[len(base_url):].rstrip("/")
+        elif urlsplit(base).scheme or base.startswith("//"):
+            return None
+        else:
+            start = posixpath.normpath(posixpath.join(start, base)).lstrip("/")
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path:
+        if not (base_url and href.startswith(base_url)):
+            return None
+        parts, start = urlsplit(href[len(base_url):]), ""
+    path = unquote(parts.path)
+    joined = path.lstrip("/") if path.startswith("/") else posixpath.join(start, path)
+    target = posixpath.normpath(joined)
+    if path.endswith("/") or target == ".":
+        target = posixpath.join(target, "index.html") if target != "." else "index.html"
+    return target
