@@ -9,16 +9,10 @@ from types import MappingProxyType
 
 import pytest
 
-from newsarchive.archive import (
-    Archive,
-    alias_resolver,
-    collect,
-    load_outlet_table,
-    outlet_key,
-    safe_segment,
-)
+from newsarchive.archive import Archive, collect
 from newsarchive.config import Config, load_config
 from newsarchive.model import Article, DateValue
+from newsarchive.names import alias_resolver, load_outlet_table, outlet_key, safe_segment
 from newsarchive.sources.markdown import load_markdown
 
 SITE_SMALL = Path(__file__).parent / "fixtures" / "site-small"
