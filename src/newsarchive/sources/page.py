@@ -20,11 +20,11 @@ SENTENCE_END = re.compile(r"[.!?…。！？»”\"')]\s*$")
 CREDIT_TAIL = re.compile(r"\((?:[^()]*(?:photo|image|credit|file|foto)[^()]*|[^()]{2,50}/[^()]{2,50})"
                          r"\)\s*$|\[(?:file|photo|image)?[^\[\]]{0,60}\]\s*$", re.IGNORECASE)
 NORMAL = re.compile(r"[^\w+#&'’ ]+")
-COUNT = re.compile(r"^[\d.,]+\s*[kKmM]?\s*(?:[^\W\d_]+(?:\s+[^\W\d_]+){0,2})?$|^[^\W\d_]+\s*[\d.,]+$")
+COUNT = re.compile(r"^([\d.,]+\s*(?:[kKmM](?![^\W\d_]))?)\s*(.*)$")
 COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*,?\s*"
                        r"([^\d.|,;©][^.|,;©]{1,60}?)\s*(?:\.|,|;|\||all rights|$)", re.IGNORECASE)
-GALLERY = re.compile(r"^(?:image|photo|picture|slide|foto|bild)\s+\d+\s*(?:of|/|von|di|de)\b",
-                     re.IGNORECASE)
+GALLERY = re.compile(r"^(?:(?:image|photo|picture|slide|foto|bild)\s+\d+\s*(?:of|/|von|di|de)\b"
+                     r"|\d+\s*/\s*\d+$)", re.IGNORECASE)
 PAGE_MIN_LEAD = 30  # lines before the body run: more than this and the copy is a whole page
 TITLE_LOOKBACK = 25  # how far above the body run the headline may sit
 
@@ -158,6 +158,15 @@ def normalise(text: str) -> str:
     return " ".join(NORMAL.sub(" ", text.casefold()).split())
 
 
+def _is_counter(text: str) -> bool:
+    """`4553`, `84.1K`, `195Shares`, `0 Comments`, `3.409 letture`: a number and a count word."""
+    match = COUNT.match(text.strip())
+    if match is None:
+        return False
+    rest = match[2].casefold().strip(" .:")
+    return not rest or rest in words().count_words or rest in words().boilerplate_lines
+
+
 def match_boilerplate(text: str) -> str | None:
     """Share buttons, ad labels, counters: page furniture, not article text."""
     if len(text) > 300:
@@ -166,7 +175,7 @@ def match_boilerplate(text: str) -> str | None:
     norm = normalise(text)
     if not norm or norm in vocab.boilerplate_lines:
         return "boilerplate.label"
-    if len(text) <= 40 and (COUNT.match(text.strip()) or GALLERY.match(text)):
+    if len(text) <= 40 and (_is_counter(text) or GALLERY.match(text)):
         return "boilerplate.count"
     tokens = norm.split()
     known = sum(1 for t in tokens if t in vocab.boilerplate_lines)

@@ -131,8 +131,6 @@ def _strong_header_ahead(lines: list[Line], index: int) -> bool:
 
 def _dek_here(lines: list[Line], index: int, draft: Draft) -> bool:
     """A standfirst sits above a byline, date or photo, not below both byline and date."""
-    if draft.authors and draft.date is not None:
-        return False
     for line in lines[index + 1: index + 1 + HEADER_LOOKAHEAD]:
         if is_paragraph(line.text):
             return False
@@ -268,10 +266,19 @@ def _take_copyright(draft: Draft, line: Line) -> None:
         draft.set_outlet(name, line.number, "footer.copyright", OUTLET_RANK["copyright"])
 
 
+def _repeated(text: str, index: int, seen: dict[str, int], title: str | None) -> bool:
+    """The headline again, or a line just printed (slideshow captions print twice or thrice)."""
+    if text == title:
+        return True
+    last = seen.get(text)
+    return last is not None and (index - last <= 3 or word_count(text) >= 15)
+
+
 def read_body(lines: list[Line], start: int, end: int, draft: Draft) -> None:
     """Body paragraphs, minus related links, furniture, captions and tag lists (each kept)."""
     after_label = False
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # body text -> index where it last appeared
+    title = draft.title.text if draft.title else None
     for index in range(start, end):
         line = lines[index]
         kind, rule = classify_body_line(line.text)
@@ -283,13 +290,13 @@ def read_body(lines: list[Line], start: int, end: int, draft: Draft) -> None:
             draft.related.append(line.text)
             continue
         after_label = rule == "boilerplate.label" and normalise(line.text) in RELATED_LABELS
-        if kind == "body" and line.text in seen:
+        if kind == "body" and _repeated(line.text, index, seen, title):
             kind, rule = "duplicate", "duplicate.repeat"  # slideshow captions print twice
         elif kind == "body" and is_date_line(line.text) and DATE_LABEL.match(line.text):
             kind, rule = "date", "date.in-body"
         if kind == "body":
             draft.body.append(line.text)
-            seen.add(line.text)
+            seen[line.text] = index
         elif kind == "related":
             draft.related.append(line.text)
         else:
