@@ -72,7 +72,7 @@ def feed_pages(archive: Archive, config: Config) -> tuple[Page, ...]:
     base = config.base_url
     by_url = {entry.url: entry for entry in archive.entries}
     fallback = fallback_time()
-    atom_entry = _entry_cache(base, fallback)
+    atom_entry = _entry_cache(base)
     size = max(1, config.feed_size)
     newest = archive.entries[:size]
     home = Term("home", config.title, "index.html")
@@ -93,15 +93,20 @@ def feed_pages(archive: Archive, config: Config) -> tuple[Page, ...]:
     return tuple(pages)
 
 
-def _entry_cache(base: str, fallback: str) -> Callable[[Entry], str]:
-    """Each article's <entry> is made once, however many feeds it is in."""
-    made: dict[str, str] = {}
+AtomEntry = Callable[[Entry, str], str]  # (entry, the feed's updated) -> <entry> XML
+
+
+def _entry_cache(base: str) -> AtomEntry:
+    """Each article's <entry> is made once, however many feeds it is in; an undated one takes
+    its feed's `updated` (Atom requires one) and so is made once per distinct value."""
+    made: dict[tuple[str, str], str] = {}
     body_html = body_renderer(make_markdown())
 
-    def atom_entry(entry: Entry) -> str:
-        if entry.url not in made:
-            made[entry.url] = _atom_entry(entry, base, fallback, str(body_html(entry)))
-        return made[entry.url]
+    def atom_entry(entry: Entry, feed_updated: str) -> str:
+        key = (entry.url, "" if entry.date else feed_updated)
+        if key not in made:
+            made[key] = _atom_entry(entry, base, feed_updated, str(body_html(entry)))
+        return made[key]
 
     return atom_entry
 
@@ -128,7 +133,7 @@ def _atom_entry(entry: Entry, base: str, fallback: str, html: str) -> str:
 
 
 def atom_feed(config: Config, title: str, term: Term, path: str, items: Sequence[Entry],
-              atom_entry: Callable[[Entry], str], fallback: str) -> bytes:
+              atom_entry: AtomEntry, fallback: str) -> bytes:
     """One Atom 1.0 document (RFC 4287); its id is its own URL, stable across builds."""
     base = config.base_url or ""
     self_url = base + path
@@ -146,7 +151,7 @@ def atom_feed(config: Config, title: str, term: Term, path: str, items: Sequence
         f"<author><name>{xml_text(config.title)}</name></author>",
         '<generator uri="https://pypi.org/project/newsarchive/">newsarchive</generator>',
     ]
-    return "\n".join([*head, *(atom_entry(e) for e in items), "</feed>", ""]).encode("utf-8")
+    return "\n".join([*head, *(atom_entry(e, updated) for e in items), "</feed>", ""]).encode("utf-8")
 
 
 def json_feed(config: Config, items: Sequence[Entry]) -> bytes:
