@@ -122,11 +122,12 @@ def _is_furniture(text: str) -> bool:
     return match_boilerplate(text) is not None
 
 
-def _strong_header_ahead(lines: list[Line], index: int) -> bool:
-    """A date line or prefixed byline follows within a few lines, before the next paragraph."""
-    return any((is_date_line(line.text) and find_date(line.text) is not None)
-               or parse_byline(line.text, require_prefix=True)
-               for line in lines[index + 1: index + 1 + HEADER_LOOKAHEAD])
+def _strong_header_ahead(lines: list[Line], index: int, draft: Draft) -> bool:
+    """A date or byline still missing follows within a few lines: this long line is a promo."""
+    ahead = lines[index + 1: index + 1 + HEADER_LOOKAHEAD]
+    return (draft.date is None and any(is_date_line(ln.text) and find_date(ln.text) is not None
+                                       for ln in ahead)) or (
+        not draft.authors and any(parse_byline(ln.text, require_prefix=True) for ln in ahead))
 
 
 def _dek_here(lines: list[Line], index: int, draft: Draft) -> bool:
@@ -231,7 +232,7 @@ def read_header(lines: list[Line], start: int, end: int, draft: Draft) -> int:
             if draft.dek is None and short_enough and _dek_here(lines, index, draft):
                 draft.dek = line
                 draft.sources.append(("dek", FieldSource(line.number, "dek.before-header")))
-            elif _strong_header_ahead(lines, index):
+            elif _strong_header_ahead(lines, index, draft):
                 draft.remove(line, "header.promo")
             else:
                 return index
