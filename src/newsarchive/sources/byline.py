@@ -160,7 +160,8 @@ def _split_person_outlet(segment: str) -> tuple[str, str] | None:
             if is_person(head) and tail[:1].isupper() and not re.search(r"\b\w\.$", head)]
     known = [(head, tail) for head, tail in cuts if outlet_table().find(tail) is not None]
     shaped = [(head, tail) for head, tail in cuts if is_organisation(tail)]
-    return (known or shaped or [None])[0]
+    best = known or shaped
+    return best[0] if best else None
 
 
 @functools.lru_cache(maxsize=8192)
