@@ -1,0 +1,161 @@
+"""Search: the search page, its script, and the two indexes, planned as Pages.
+
+Hosted sites search through Pagefind (filters and the date sort come from our records, not from
+scraping HTML); a site opened from disk falls back to the compact index in `search_index`. Both
+indexes are made from one tuple of `SearchRecord`s, and both are expensive at thousands of
+articles, so their files are cached under `.newsarchive-cache/search/<hash of the records>/`: an
+incremental build whose records did not change reads the files back instead of re-indexing.
+Every index file becomes a raw Page (bytes made here), so the pipeline hashes, carries forward
+and writes it like any other page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path, PurePosixPath
+
+from . import __version__
+from .archive import Archive, Entry, TermCount
+from .config import Config
+from .model import Page
+from .search_index import SearchRecord, compact_files
+from .search_pagefind import pagefind_files, pagefind_version
+
+SEARCH_PAGE = "search/index.html"
+SCRIPT = ("assets/search.js", "static/search.js")  # (output path, template name)
+STYLES = ("assets/search.css", "static/search.css")
+CACHE_KEEP = 3  # cached index versions kept (e.g. two output folders built alternately)
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")  # [text](url) and images -> text
+_MD_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)|[*_`~]+", re.M)
+
+
+def search_pages(archive: Archive, config: Config) -> tuple[Page, ...]:
+    """The search page, its script and stylesheet, and every index file, as Pages."""
+    records = search_records(archive)
+    cache = config.root / ".newsarchive-cache" / "search"
+    files = cached_index_files(records, cache, pagefind_language(config.language))
+    page = Page(PurePosixPath(SEARCH_PAGE), "search.html", search_context(archive, config))
+    assets = tuple(Page(PurePosixPath(path), template, {}) for path, template in (SCRIPT, STYLES))
+    return (page, *assets, *(Page.raw(path, data) for path, data in sorted(files.items())))
+
+
+def search_context(archive: Archive, config: Config) -> dict[str, object]:
+    """What the search page shows before any script runs: the filter choices, with counts."""
+    from .site import SiteInfo  # site.py imports this module to plan the search pages
+
+    site = SiteInfo(config.title, config.description, config.language, config.base_url)
+    return {"site": site, "page_path": SEARCH_PAGE, "title": "Search", "kind": "search",
+            "outlets": archive.outlets, "authors": archive.authors, "tags": archive.tags,
+            "years": archive.years}
+
+
+# --- records ------------------------------------------------------------------------------------
+
+
+def search_records(archive: Archive) -> tuple[SearchRecord, ...]:
+    """One record per article, newest first (the archive's order), with canonical names, so
+    filter values match the outlet, author and tag pages."""
+    names = {kind: _canonical(rows) for kind, rows in
+             (("outlet", archive.outlets), ("author", archive.authors), ("tag", archive.tags))}
+    return tuple(_record(entry, names) for entry in archive.entries)
+
+
+def _canonical(rows: Iterable[TermCount]) -> dict[str, str]:
+    return {row.term.key: row.term.name for row in rows}
+
+
+def _record(entry: Entry, names: Mapping[str, Mapping[str, str]]) -> SearchRecord:
+    body = "\n".join(entry.body)
+    if entry.body_format == "markdown":
+        body = plain_markdown(body)
+    outlet = names["outlet"].get(entry.outlet.key, entry.outlet.name) if entry.outlet else ""
+    return SearchRecord(
+        url=entry.url,
+        title=entry.title,
+        dek=entry.dek or "",
+        authors=tuple(names["author"].get(a.key, a.name) for a in entry.authors),
+        outlet=outlet,
+        date=entry.date.iso() if entry.date else "",
+        tags=tuple(names["tag"].get(t.key, t.name) for t in entry.tags),
+        body=body,
+    )
+
+
+def plain_markdown(text: str) -> str:
+    """Markdown to searchable text, cheaply: link text kept, targets and marks dropped."""
+    return _MD_MARKS.sub("", _MD_LINK.sub(r"\1", text))
+
+
+def records_hash(records: Sequence[SearchRecord], language: str) -> str:
+    """Content hash of everything the indexes are made from, plus the tool and Pagefind version."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{__version__}\0{pagefind_version()}\0{language}\0".encode())
+    for record in records:
+        for value in (record.url, record.title, record.dek, "\x1f".join(record.authors),
+                      record.outlet, record.date, "\x1f".join(record.tags), record.body):
+            digest.update(value.encode("utf-8", "surrogatepass"))
+            digest.update(b"\0")
+        digest.update(b"\x1e")
+    return digest.hexdigest()
+
+
+def pagefind_language(language: str) -> str:
+    """Pagefind wants an ISO 639-1 code: `en-GB` -> `en`."""
+    return (language.split("-")[0].split("_")[0] or "en").lower()
+
+
+# --- the cache of index files ---------------------------------------------------------------------
+
+
+def cached_index_files(records: Sequence[SearchRecord], cache: Path,
+                       language: str) -> dict[str, bytes]:
+    """All index files (compact and Pagefind), from the cache when the records are unchanged."""
+    key = records_hash(records, language)
+    folder = cache / key
+    if not folder.is_dir():
+        files = index_files(records, language)
+        _store(folder, files)
+        _prune(cache, keep=folder)
+    return read_tree(folder)
+
+
+def index_files(records: Sequence[SearchRecord], language: str) -> dict[str, bytes]:
+    """Build both indexes now: output path -> bytes."""
+    files = compact_files(records)
+    files.update(pagefind_files(records, language))
+    return files
+
+
+def _store(folder: Path, files: Mapping[str, bytes]) -> None:
+    """Write a cache entry beside its final name, then rename: a crash leaves no half entry."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
+    try:
+        for path, data in files.items():
+            target = tmp / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        os.replace(tmp, folder)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not folder.is_dir():
+            raise
+
+
+def _prune(cache: Path, keep: Path) -> None:
+    """Keep the newest few entries, so alternating builds still hit and the cache stays small."""
+    entries = sorted((p for p in cache.iterdir() if p.is_dir() and p != keep),
+                     key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+    for stale in entries[CACHE_KEEP - 1:]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def read_tree(folder: Path) -> dict[str, bytes]:
+    """Every file under folder: POSIX relative path -> bytes."""
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}

@@ -1,0 +1,190 @@
+"""The compact search index for sites opened from disk (`file://`), where Pagefind cannot load.
+
+Browsers refuse `fetch()` and module imports from `file://`, but a plain `<script src>` still
+runs, so every file here is a classic script that hands its data to a global callback. The index
+is split so a query loads only what it needs:
+
+    search/index.js         facet names, per-article filter fields (outlet, date, authors, tags),
+                            the stop words and the list of shards; loaded first
+    search/terms-<c>.js     token -> posting list, for tokens starting with <c> (a-z, 0-9, "_")
+    search/docs-<n>.js      url, title and a short excerpt of articles n*CHUNK .. (n+1)*CHUNK-1;
+                            loaded only for the results on screen
+
+Posting lists are comma-separated, base-36 deltas of article ids, each optionally followed by
+`.weight` (default 1): weight counts body occurrences (capped) plus bonuses for the title, dek and
+byline, so relevance needs no second lookup. Tokenising here and in search.js must agree: NFKD,
+combining marks dropped, lower case, runs of letters and digits, at least two characters.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+INDEX_VERSION = 1
+DOCS_CHUNK = 500  # articles per docs-<n>.js file: a results page loads one or two of them
+EXCERPT_CHARS = 280  # stored lead (dek, then body); search.js shows ~160 around the first hit
+BODY_TF_CAP = 5  # a body repeating a word more often says little more about relevance
+TITLE_BONUS, DEK_BONUS, BYLINE_BONUS = 8, 4, 4
+MAX_TOKEN = 32  # longer runs are ids or noise, not words people type
+# Words too common to narrow a search; dropped from the index and from queries alike. Kept short
+# so a phrase such as "state of the union" still finds "state" and "union".
+STOP_WORDS = frozenset((
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "he",
+    "her", "his", "i", "in", "is", "it", "its", "of", "on", "or", "our", "she", "that", "the",
+    "their", "them", "they", "this", "to", "was", "we", "were", "which", "who", "will", "with",
+    "you",
+))
+_WORD = re.compile(r"[^\W_]+")
+GLOBAL = "NEWSARCHIVE_SEARCH"  # index.js assigns window.NEWSARCHIVE_SEARCH = {...}
+CALLBACK = "NEWSARCHIVE_SEARCH_CHUNK"  # shard and docs files call it with (name, data)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRecord:
+    """One article as search sees it: what is matched, filtered on, sorted by and shown.
+
+    Made once from the Archive and shared by the compact index and Pagefind, so both modes find
+    the same articles with the same filters.
+    """
+
+    url: str  # the article page, relative to the output root
+    title: str
+    dek: str
+    authors: tuple[str, ...]  # canonical names, as the author filter shows them
+    outlet: str  # canonical name; "" when unknown
+    date: str  # ISO by precision ("2021-03-04", "2021-03", "2021"); "" when undated
+    tags: tuple[str, ...]
+    body: str  # plain text, paragraphs joined by newlines
+
+    @property
+    def year(self) -> str:
+        return self.date[:4]
+
+
+def tokens(text: str) -> list[str]:
+    """Words as both the index and search.js see them; the two must stay in step."""
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
+    return [w for w in _WORD.findall(folded)
+            if 2 <= len(w) <= MAX_TOKEN and w not in STOP_WORDS]
+
+
+def shard_of(token: str) -> str:
+    first = token[0]
+    return first if ("a" <= first <= "z" or "0" <= first <= "9") else "_"
+
+
+def date_number(date: str) -> int:
+    """`2021-03-04` -> 20210304, `2021-03` -> 20210300, `` -> 0: sortable, small in JSON."""
+    parts = [int(p) for p in date.split("-") if p] + [0, 0, 0]
+    return parts[0] * 10000 + parts[1] * 100 + parts[2] if date else 0
+
+
+def excerpt(record: SearchRecord, limit: int = EXCERPT_CHARS) -> str:
+    """The dek and the opening of the body, cut at a word boundary: enough that search.js can
+    usually show the query's words in context, small enough to keep the docs files light."""
+    text = " ".join(f"{record.dek} {record.body}".split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:.-—") + "…"
+
+
+def term_weights(record: SearchRecord) -> Counter[str]:
+    """Token -> weight for one article: capped body counts plus field bonuses."""
+    weights: Counter[str] = Counter()
+    for token, count in Counter(tokens(record.body)).items():
+        weights[token] = min(count, BODY_TF_CAP)
+    for text, bonus in ((record.title, TITLE_BONUS), (record.dek, DEK_BONUS),
+                        (" ".join((*record.authors, record.outlet)), BYLINE_BONUS)):
+        for token in set(tokens(text)):
+            weights[token] += bonus
+    return weights
+
+
+def postings(records: Sequence[SearchRecord]) -> dict[str, str]:
+    """Token -> encoded posting list (ascending article ids, base-36 deltas, `.weight`)."""
+    lists: defaultdict[str, list[str]] = defaultdict(list)
+    last: dict[str, int] = {}
+    for doc_id, record in enumerate(records):
+        for token, weight in sorted(term_weights(record).items()):
+            delta = doc_id - last.get(token, 0)
+            last[token] = doc_id
+            item = _base36(delta)
+            lists[token].append(item if weight == 1 else f"{item}.{weight}")
+    return {token: ",".join(items) for token, items in sorted(lists.items())}
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        number, rest = divmod(number, 36)
+        text = digits[rest] + text
+        if number == 0:
+            return text
+
+
+def compact_files(records: Sequence[SearchRecord]) -> dict[str, bytes]:
+    """Every file of the compact index: output path -> bytes. Deterministic for equal input."""
+    by_shard: defaultdict[str, dict[str, str]] = defaultdict(dict)
+    for token, encoded in postings(records).items():
+        by_shard[shard_of(token)][token] = encoded
+    files = {f"search/terms-{shard}.js": _call(f"terms-{shard}", terms)
+             for shard, terms in sorted(by_shard.items())}
+    for start in range(0, len(records), DOCS_CHUNK):
+        number = start // DOCS_CHUNK
+        rows = [[r.url.removesuffix("index.html"), r.title, excerpt(r)]
+                for r in records[start:start + DOCS_CHUNK]]
+        files[f"search/docs-{number}.js"] = _call(f"docs-{number}", rows)
+    files["search/index.js"] = _assign(index_head(records, sorted(by_shard)))
+    return dict(sorted(files.items()))
+
+
+def index_head(records: Sequence[SearchRecord], shards: Iterable[str]) -> dict[str, object]:
+    """What index.js holds: facet name tables and, per article, the fields filters need."""
+    outlets = _names(r.outlet for r in records if r.outlet)
+    authors = _names(a for r in records for a in r.authors)
+    tags = _names(t for r in records for t in r.tags)
+    outlet_id = {name: i for i, name in enumerate(outlets)}
+    author_id = {name: i for i, name in enumerate(authors)}
+    tag_id = {name: i for i, name in enumerate(tags)}
+    return {
+        "v": INDEX_VERSION,
+        "count": len(records),
+        "chunk": DOCS_CHUNK,
+        "stop": sorted(STOP_WORDS),
+        "shards": list(shards),
+        "outlets": outlets,
+        "authors": authors,
+        "tags": tags,
+        # per article, in id order: [outlet id or -1, date number, [author ids], [tag ids]]
+        "docs": [[outlet_id.get(r.outlet, -1), date_number(r.date),
+                  [author_id[a] for a in r.authors], [tag_id[t] for t in r.tags]]
+                 for r in records],
+    }
+
+
+def _names(names: Iterable[str]) -> list[str]:
+    return sorted(set(names), key=lambda name: (name.casefold(), name))
+
+
+def _json(value: object) -> str:
+    # ASCII only: no charset question when opened from disk. "<" only occurs inside strings, so
+    # escaping it keeps "</script>" out even if a file is ever inlined into a page.
+    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
+    return text.replace("<", "\\u003c")
+
+
+def _assign(value: Mapping[str, object]) -> bytes:
+    return f"window.{GLOBAL}={_json(value)};\n".encode("ascii")
+
+
+def _call(name: str, value: object) -> bytes:
+    return f"window.{CALLBACK}({_json(name)},{_json(value)});\n".encode("ascii")
+

@@ -1,0 +1,376 @@
+"""Search: the records, the compact index, Pagefind's bundle, the cache, and both modes in Chromium.
+
+The browser tests open the built sample archive's search page from disk (file://, compact index)
+and served under a sub-path over HTTP (Pagefind), type a query, and check results, highlighted
+excerpts, filters, sorting and that the console stays clean.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsarchive import search
+from newsarchive.search import cached_index_files, plain_markdown, records_hash
+from newsarchive.search_index import (
+    CALLBACK,
+    EXCERPT_CHARS,
+    GLOBAL,
+    SearchRecord,
+    compact_files,
+    date_number,
+    excerpt,
+    postings,
+    tokens,
+)
+from newsarchive.search_pagefind import pagefind_files, pagefind_record, pagefind_version
+from sitetools import build_site
+
+REPO = Path(__file__).parent.parent
+PREFIX = "/archive/"
+HAS_PAGEFIND = pagefind_version() != "none"
+
+
+def record(n: int, **fields: Any) -> SearchRecord:
+    base: dict[str, Any] = {
+        "url": f"2021/03/story-{n}/index.html", "title": f"Story {n}", "dek": "",
+        "authors": ("Jane Doe",), "outlet": "The Ledger", "date": f"2021-03-{n + 1:02d}",
+        "tags": ("harbor",), "body": "Nothing of note happened."}
+    return SearchRecord(**{**base, **fields})
+
+
+def read_assigned(data: bytes) -> Any:
+    text = data.decode("ascii")
+    prefix = f"window.{GLOBAL}="
+    assert text.startswith(prefix) and text.endswith(";\n")
+    return json.loads(text[len(prefix):-2])
+
+
+def read_called(data: bytes) -> tuple[str, Any]:
+    text = data.decode("ascii")
+    prefix = f"window.{CALLBACK}("
+    assert text.startswith(prefix) and text.endswith(");\n")
+    name, _, rest = text[len(prefix):-3].partition(",")
+    return json.loads(name), json.loads(rest)
+
+
+def decode_postings(encoded: str) -> dict[int, int]:
+    """The Python twin of decode() in search.js."""
+    found: dict[int, int] = {}
+    doc = 0
+    for item in encoded.split(","):
+        delta, _, weight = item.partition(".")
+        doc += int(delta, 36)
+        found[doc] = int(weight or 1)
+    return found
+
+
+# --- tokens, records and the compact index -----------------------------------------------------
+
+
+def test_tokens_fold_case_accents_and_drop_stop_words() -> None:
+    assert tokens("The Café's DÉJÀ-vu, in 2021 — naïve x") == ["cafe", "deja", "vu", "2021", "naive"]
+
+
+def test_plain_markdown_keeps_link_text_and_drops_marks() -> None:
+    text = "## Heading\n> quoted *bold* and [the link](https://example.org/x) `code`"
+    assert plain_markdown(text) == "Heading\nquoted bold and the link code"
+
+
+def test_date_number_and_excerpt() -> None:
+    assert [date_number(d) for d in ("2021-03-04", "2021-03", "2021", "")] == [
+        20210304, 20210300, 20210000, 0]
+    long = record(0, body="word " * 100)
+    assert excerpt(long).endswith("…") and len(excerpt(long)) <= EXCERPT_CHARS + 1
+    assert excerpt(record(0, dek="A short dek.")) == "A short dek. Nothing of note happened."
+
+
+def test_postings_weight_title_dek_and_byline_above_body() -> None:
+    records = [record(0, title="Harbor flooded", body="The harbor. The harbor again."),
+               record(1, body="A harbor story with floods."),
+               record(2, body="Nothing here.")]
+    lists = postings(records)
+    harbor = decode_postings(lists["harbor"])
+    assert set(harbor) == {0, 1}
+    assert harbor[0] > harbor[1] == 1
+    assert set(decode_postings(lists["jane"])) == {0, 1, 2}  # bylines are searchable
+    assert "the" not in lists and "floods" in lists
+
+
+def test_compact_files_hold_every_record_and_filter_field() -> None:
+    records = [record(0, outlet="B Outlet", authors=("Zed", "Amy"), tags=("x", "y")),
+               record(1, outlet="", date="", authors=(), tags=())]
+    files = compact_files(records)
+    head = read_assigned(files["search/index.js"])
+    assert head["count"] == 2 and head["outlets"] == ["B Outlet"]
+    assert head["authors"] == ["Amy", "Zed"] and head["tags"] == ["x", "y"]
+    assert head["docs"] == [[0, 20210301, [1, 0], [0, 1]], [-1, 0, [], []]]
+    name, rows = read_called(files["search/docs-0.js"])
+    assert name == "docs-0"
+    assert rows[0][:2] == ["2021/03/story-0/", "Story 0"]
+    for shard in head["shards"]:
+        name, terms = read_called(files[f"search/terms-{shard}.js"])
+        assert name == f"terms-{shard}" and all(t.startswith(shard) or shard == "_" for t in terms)
+    assert compact_files(records) == files  # deterministic
+
+
+def test_index_files_are_plain_ascii_scripts_even_for_hostile_text() -> None:
+    hostile = record(0, title="</script><script>alert(1)</script> Ünïcode “quotes”")
+    for data in compact_files([hostile]).values():
+        text = data.decode("ascii")
+        assert "</script" not in text.lower()
+
+
+# --- Pagefind --------------------------------------------------------------------------------------
+
+
+def test_pagefind_record_takes_filters_and_sort_from_fields() -> None:
+    got = pagefind_record(record(0, title="T", dek="D", authors=("A", "B"), tags=("x",)), "en")
+    assert got["url"] == "2021/03/story-0/index.html"
+    assert got["filters"] == {"author": ["A", "B"], "tag": ["x"], "outlet": ["The Ledger"],
+                              "year": ["2021"]}
+    assert got["sort"] == {"date": "2021-03-01"}
+    assert got["meta"] == {"title": "T", "outlet": "The Ledger", "date": "2021-03-01"}
+    assert got["content"] == "T\nD\nBy A, B\nNothing of note happened."
+    undated = pagefind_record(record(1, date="", outlet=""), "en")
+    assert undated["sort"] == {} and "year" not in undated["filters"]  # type: ignore[operator]
+
+
+@pytest.mark.skipif(not HAS_PAGEFIND, reason="pagefind[bin] not installed")
+def test_pagefind_bundle_is_byte_identical_across_runs() -> None:
+    records = [record(n, authors=(f"Author {n % 3}",), tags=(f"t{n % 4}", "all")) for n in range(12)]
+    first, second = pagefind_files(records, "en"), pagefind_files(records, "en")
+    assert first == second
+    assert "pagefind/pagefind.js" in first and "pagefind/pagefind-entry.json" in first
+    assert not any("-ui." in path for path in first)  # our own script shows the results
+
+
+def test_cache_is_reused_while_records_are_unchanged(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    records = [record(0), record(1)]
+    calls: list[int] = []
+
+    def fake_index(given: Any, language: str) -> dict[str, bytes]:
+        calls.append(len(given))
+        return {"search/index.js": b"one", "pagefind/x.pf": records_hash(given, language).encode()}
+
+    monkeypatch.setattr(search, "index_files", fake_index)
+    first = cached_index_files(records, tmp_path, "en")
+    assert cached_index_files(records, tmp_path, "en") == first
+    assert calls == [2]
+    changed = cached_index_files([record(0), record(1, title="New")], tmp_path, "en")
+    assert changed != first and calls == [2, 2]
+    for n in range(5):
+        cached_index_files([record(n + 7)], tmp_path, "en")
+    assert len([p for p in tmp_path.iterdir() if p.is_dir()]) == search.CACHE_KEEP
+
+
+# --- the built site ---------------------------------------------------------------------------------
+
+
+def test_built_site_has_search_page_index_and_box_on_every_page(small_site: Path,
+                                                               tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_site(small_site, out)
+    head = read_assigned((out / "search/index.js").read_bytes())
+    articles = list((small_site / "articles").glob("*.md"))
+    assert head["count"] == len(articles)
+    assert "Springfield Gazette" in head["outlets"]  # aliases merged, canonical names
+    page = (out / "search/index.html").read_text(encoding="utf-8")
+    assert '<option value="Springfield Gazette">' in page and 'name="year"' in page
+    for html in out.rglob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        assert 'class="site-search"' in text, html
+        assert "search/index.js" not in text  # the index itself is only loaded on demand
+    if HAS_PAGEFIND:
+        assert (out / "pagefind/pagefind.js").is_file()
+
+
+def test_unchanged_rebuild_writes_nothing_and_an_edit_updates_the_index(small_site: Path,
+                                                                       tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_site(small_site, out)
+    assert build_site(small_site, out).written == ()
+    story = small_site / "articles" / "gazette-fair.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nZanzibar marmalade.\n",
+                     encoding="utf-8")
+    written = build_site(small_site, out).written
+    assert "search/terms-z.js" in written
+    assert "search/index.html" not in written  # the page itself did not change
+    clean = tmp_path / "clean"
+    build_site(small_site, clean, clean=True)
+    for path in ("search/terms-z.js", "search/index.js"):
+        assert (out / path).read_bytes() == (clean / path).read_bytes()
+
+
+# --- in Chromium: from disk and served under a sub-path ------------------------------------------------
+
+
+class SubPathHandler(SimpleHTTPRequestHandler):
+    """Serves the output folder under PREFIX only, as a host serving a project site."""
+
+    def translate_path(self, path: str) -> str:
+        bare = path.split("?", 1)[0].split("#", 1)[0]
+        if not bare.startswith(PREFIX):
+            return str(Path(self.directory) / ".missing")
+        return super().translate_path("/" + bare[len(PREFIX):])
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def sample_out(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """The sample archive built once; (output folder, URL it is served at under PREFIX)."""
+    site = tmp_path_factory.mktemp("search") / "sample"
+    shutil.copytree(REPO / "articles", site / "articles")
+    shutil.copy(REPO / "site.yml", site / "site.yml")
+    out = site / "build"
+    build_site(site, out)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SubPathHandler, directory=str(out)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield out, f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    executable = shutil.which("chromium")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if executable is None:
+        pytest.skip("Debian's chromium is not installed")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+def open_page(chromium: Any, url: str) -> tuple[Any, list[str]]:
+    """A fresh page at url, with a list collecting console errors and uncaught exceptions.
+
+    Chromium's own request for /favicon.ico at the host root is not the page's doing.
+    """
+    page = chromium.new_page()
+    errors: list[str] = []
+
+    def on_console(message: Any) -> None:
+        if message.type in ("error", "warning") and not message.location.get(
+                "url", "").endswith("/favicon.ico"):
+            errors.append(f"{message.text} ({message.location.get('url')})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    return page, errors
+
+
+def searched(page: Any, action: Any) -> None:
+    """Run an action that starts a search (submit, a filter change) and wait for its results."""
+    page.wait_for_selector("#search-results[data-state=done]")
+    page.evaluate("document.getElementById('search-results').dataset.state = 'stale'")
+    action()
+    page.wait_for_selector("#search-results[data-state=done]")
+
+
+def titles(page: Any) -> list[str]:
+    return [t.strip() for t in page.locator("#search-results .summary-title").all_inner_texts()]
+
+
+def dates(page: Any) -> list[str]:
+    return list(page.locator("#search-results time").evaluate_all("ts => ts.map(t => t.dateTime)"))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("mode", ["file", "http"])
+def test_search_page_finds_highlights_filters_and_sorts(
+        chromium: Any, sample_out: tuple[Path, str], mode: str) -> None:
+    out, served = sample_out
+    if mode == "http" and not HAS_PAGEFIND:
+        pytest.skip("pagefind[bin] not installed")
+    root = out.as_uri() + "/" if mode == "file" else served
+    page, errors = open_page(chromium, root + "search/index.html")
+    page.fill("#search-q", "harbor")
+    searched(page, lambda: page.press("#search-q", "Enter"))
+    assert page.evaluate("document.documentElement.dataset.searchMode") == (
+        "compact" if mode == "file" else "pagefind")
+    found = titles(page)
+    assert found, f"no results for 'harbor': {page.inner_text('#search-status')} {errors}"
+    assert page.inner_text("#search-status") == f"{len(found)} article" + (
+        "s" if len(found) > 1 else "")
+    marks = page.locator("#search-results mark").all_inner_texts()
+    assert marks and all(m.lower().startswith("harbo") for m in marks)
+    assert page.locator("#search-results .excerpt mark").count() > 0
+    # every result links to an article page that exists, under this root
+    for href in page.locator("#search-results .summary-title a").evaluate_all(
+            "links => links.map(a => a.href)"):
+        assert href.startswith(root) and (out / href[len(root):]).is_file(), href
+    # a filter alone lists that outlet's articles; with words, it narrows them
+    outlet = page.locator("select[name=outlet] option").evaluate_all(  # the biggest outlet
+        "os => os.slice(1).sort((a, b) => parseInt(b.text.split('(').pop()) -"
+        " parseInt(a.text.split('(').pop()))[0].value")
+    page.fill("#search-q", "")
+    searched(page, lambda: page.select_option("select[name=outlet]", outlet))
+    assert set(page.locator("#search-results .outlet").all_inner_texts()) == {outlet}
+    # sorting by date: newest first, then oldest first
+    searched(page, lambda: page.select_option("select[name=sort]", "newest"))
+    newest = dates(page)
+    assert len(newest) > 1 and newest == sorted(newest, reverse=True)
+    searched(page, lambda: page.select_option("select[name=sort]", "oldest"))
+    assert dates(page) == sorted(newest)
+    # year and words together
+    year = newest[0][:4]
+    page.fill("#search-q", "the")  # a stop word alone finds nothing in the compact index
+    searched(page, lambda: page.select_option("select[name=year]", year))
+    page.fill("#search-q", "")
+    searched(page, lambda: page.press("#search-q", "Enter"))
+    assert {d[:4] for d in dates(page)} == {year}
+    assert "outlet=" in page.url and f"year={year}" in page.url
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("mode", ["file", "http"])
+def test_header_box_submits_to_search_page_and_shows_quick_results(
+        chromium: Any, sample_out: tuple[Path, str], mode: str) -> None:
+    out, served = sample_out
+    if mode == "http" and not HAS_PAGEFIND:
+        pytest.skip("pagefind[bin] not installed")
+    root = out.as_uri() + "/" if mode == "file" else served
+    page, errors = open_page(chromium, root + "outlets/index.html")
+    assert page.evaluate("typeof window.NEWSARCHIVE_SEARCH") == "undefined"  # not loaded yet
+    page.click("#site-search-q")
+    page.keyboard.type("harbor")
+    page.wait_for_selector(".search-suggest:not([hidden]) .summary-title a")
+    page.press("#site-search-q", "Enter")
+    page.wait_for_url("**/search/index.html?q=harbor")
+    page.wait_for_selector("#search-results[data-state=done]")
+    assert page.input_value("#search-q") == "harbor"
+    assert titles(page)
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.browser
+def test_header_box_works_without_javascript(chromium: Any, sample_out: tuple[Path, str]) -> None:
+    out, _ = sample_out
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto((out / "2021" / "index.html").as_uri())
+    page.fill("#site-search-q", "harbor")
+    page.press("#site-search-q", "Enter")
+    page.wait_for_url("**/search/index.html?q=harbor")
+    assert page.locator("noscript").count() == 1
+    context.close()
