@@ -29,6 +29,7 @@ from .export import export_pages
 from .feeds import feed_pages
 from .metadata import article_extras, cite_pages, crawler_pages
 from .model import Page
+from .search import search_pages
 
 STATIC_ASSETS = (("assets/style.css", "static/style.css"),)  # (output path, template name)
 HOME = Term("home", "Home", "index.html")
@@ -103,6 +104,7 @@ def plan_site(archive: Archive, config: Config) -> tuple[Page, ...]:
     pages += [*feed_pages(archive, config), *cite_pages(archive, config),
               *export_pages(archive, config, site)]
     pages += crawler_pages(pages, config)
+    pages += search_pages(archive, config)
     return tuple(pages)
 
 
