@@ -9,6 +9,7 @@ read only around the article's own position, so a tag on 10,000 articles costs e
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -18,8 +19,9 @@ from types import MappingProxyType
 from .archive import Archive, Entry, Summary
 
 SHOWN = 5  # entries per list
-WINDOW = 100  # neighbours read on each side in a long posting list
-WORDS_PER_ARTICLE = 40  # distinctive words kept per article (title, dek, opening paragraphs)
+WINDOW = 50  # neighbours read on each side in a long tag or author posting list
+WORD_WINDOW = 20  # the same for a word: words only break ties and fill in, so read fewer
+WORDS_PER_ARTICLE = 15  # distinctive words kept per article (title, dek, opening paragraphs)
 COMMON_SHARE = 0.05  # a word in more than this share of articles is not distinctive
 WORD_RE = re.compile(r"[^\W\d_]{4,}")
 STOP_WORDS = frozenset({
@@ -75,7 +77,7 @@ def _keys(entry: Entry) -> tuple[str, ...]:
 def distinctive_words(entry: Entry) -> tuple[str, ...]:
     """The words an article is about: from its title, dek and first paragraphs, lower-cased,
     stop words and short words dropped, the most frequent kept (ties alphabetically)."""
-    text = " ".join([entry.title, entry.title, entry.dek or "", *entry.body[:3]])
+    text = " ".join([entry.title, entry.title, entry.dek or "", *entry.body[:2]])
     counts = Counter(w for w in (m.casefold() for m in WORD_RE.findall(text))
                      if w not in STOP_WORDS)
     top = sorted(counts, key=lambda w: (-counts[w], w))[:WORDS_PER_ARTICLE]
@@ -98,18 +100,18 @@ def _positions(*indexes: Postings) -> Mapping[tuple[int, str], int]:
     where: dict[tuple[int, str], int] = {}
     for index in indexes:
         for term, numbers in index.items():
-            if len(numbers) > 2 * WINDOW:
+            if len(numbers) > 2 * WORD_WINDOW:
                 where.update(((n, term), i) for i, n in enumerate(numbers))
     return where
 
 
 def around(n: int, term: str, numbers: Sequence[int],
-           positions: Mapping[tuple[int, str], int]) -> Sequence[int]:
-    """The posting list, or only its `WINDOW` entries each side of entry n when it is long."""
-    if len(numbers) <= 2 * WINDOW:
+           positions: Mapping[tuple[int, str], int], window: int = WINDOW) -> Sequence[int]:
+    """The posting list, or only its `window` entries each side of entry n when it is long."""
+    if len(numbers) <= 2 * window:
         return numbers
     here = positions[n, term]
-    return numbers[max(0, here - WINDOW):here + WINDOW + 1]
+    return numbers[max(0, here - window):here + window + 1]
 
 
 def nearest(n: int, numbers: Sequence[int], positions: Mapping[tuple[int, str], int],
@@ -135,11 +137,13 @@ def ranked(n: int, shared: Postings, word_postings: Postings, keys: Sequence[str
     """Best `SHOWN` by (shared tags + authors, shared words, nearness in time, entry order)."""
     by_terms: Counter[int] = Counter()
     for key in keys:
-        by_terms.update(m for m in around(n, key, shared.get(key, ()), positions) if m != n)
+        by_terms.update(around(n, key, shared.get(key, ()), positions))
     by_words: Counter[int] = Counter()
     for word in words:
-        by_words.update(m for m in around(n, word, word_postings.get(word, ()), positions)
-                        if m != n)
+        by_words.update(around(n, word, word_postings.get(word, ()), positions, WORD_WINDOW))
+    by_terms.pop(n, None)
+    by_words.pop(n, None)
     candidates = set(by_terms) | {m for m, c in by_words.items() if c >= 2}
-    order = sorted(candidates, key=lambda m: (-by_terms[m], -by_words[m], abs(m - n), m))
-    return tuple(order[:SHOWN])
+    best = heapq.nsmallest(SHOWN, ((-by_terms[m], -by_words[m], abs(m - n), m)
+                                   for m in candidates))
+    return tuple(row[3] for row in best)

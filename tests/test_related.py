@@ -1,0 +1,40 @@
+"""Related articles: shared tags and authors first, then shared words; never the article
+itself; "more from this outlet" is the outlet's nearest articles in time."""
+
+from __future__ import annotations
+
+from newsarchive.archive import collect
+from newsarchive.config import Config
+from newsarchive.model import Article, DateValue
+from newsarchive.related import SHOWN, related_index
+
+
+def article(name: str, day: int, outlet: str = "Gazette", tags: tuple[str, ...] = (),
+            authors: tuple[str, ...] = (), body: str = "Nothing much.") -> Article:
+    return Article(f"{name}.md", name, (body,), outlet=outlet, tags=tags, authors=authors,
+                   date=DateValue(2021, 1, day))
+
+
+def test_tags_and_authors_rank_before_words_and_self_is_excluded() -> None:
+    articles = [
+        article("Harbour floods", 1, tags=("Floods", "Harbour"), body="harbour seawall storms"),
+        article("Seawall plan", 2, tags=("Floods", "Harbour")),
+        article("Flood money", 3, tags=("Floods",), outlet="Ledger"),
+        article("Storm words", 4, outlet="Ledger", body="harbour seawall storms tides"),
+        article("Unrelated", 5, outlet="Ledger", body="cricket scores"),
+    ]
+    archive, _ = collect(articles, Config())
+    index = related_index(archive)
+    first = next(e for e in archive.entries if e.title == "Harbour floods")
+    titles = [s.title for s in index[first.url].articles]
+    assert titles == ["Seawall plan", "Flood money", "Storm words"]
+    assert all(s.url != first.url for s in index[first.url].outlet)
+    assert [s.title for s in index[first.url].outlet] == ["Seawall plan"]
+
+
+def test_a_tag_on_every_article_is_read_only_near_each_article() -> None:
+    articles = [article(f"Story {n}", 1 + n % 28, tags=("Everything",)) for n in range(600)]
+    archive, _ = collect(articles, Config())
+    index = related_index(archive)
+    assert len(index) == 600
+    assert all(len(r.articles) == SHOWN and len(r.outlet) == SHOWN for r in index.values())
