@@ -12,7 +12,7 @@ import hashlib
 import posixpath
 import re
 import zlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -37,6 +37,8 @@ SHINGLE = 5  # words per shingle
 LEAD_WORDS = 400  # wire copies share their lead; comparing it alone keeps 5,000 articles fast
 SIMILAR = 0.5  # Jaccard of lead shingles from which two bodies count as copies of one story
 _WORD = re.compile(r"\w+")
+_LINK_TAG = re.compile(rb"<(?:a|link|img|script|source|base|iframe|area|video|audio)\b[^>]*>",
+                       re.IGNORECASE)  # autoescape writes ">" in attributes as &gt;
 _NAME_WORD = re.compile(r"^(?:[A-Z][a-z'’-]+|[A-Z]\.)$")
 
 
@@ -85,32 +87,33 @@ def page_fingerprints(pages: Sequence[Page], env: jinja2.Environment) -> dict[st
     return {p.path.as_posix(): page_fingerprint(p, hashes[p.template]) for p in pages}
 
 
-def render_all(pages: Sequence[Page], env: jinja2.Environment,
-               progress: Progress | None = None) -> tuple[dict[str, bytes], list[Problem]]:
-    """Render every page in memory; a template error is a Problem for that page."""
-    rendered: dict[str, bytes] = {}
+def render_and_check_links(pages: Sequence[Page], env: jinja2.Environment, config: Config,
+                           progress: Progress | None = None) -> list[Problem]:
+    """Render each page in memory and check its links at once, so no page's bytes are kept."""
+    planned = {p.path.as_posix() for p in pages}
     problems: list[Problem] = []
     for done, page in enumerate(pages, 1):
         path = page.path.as_posix()
         try:
             data = page.context["data"] if page.template == RAW else render_page(env, page)
-            assert isinstance(data, bytes)
-            rendered[path] = data
         except jinja2.TemplateError as exc:
             problems.append(Problem(Path(path), f"page cannot be rendered: template "
                                     f"{page.template}: {exc}", "render.failed", None, "error"))
+            data = b""
+        if path.endswith(".html") and isinstance(data, bytes):
+            problems += broken_links(path, data, planned, config)
         if progress is not None:
             progress("render", done, len(pages))
-    return rendered, problems
+    return problems
 
 
 def run_check(config: Config, progress: Progress | None = None) -> CheckResult:
     planned = plan_archive(config, progress)
     env = make_environment(config.templates_dir)
-    rendered, render_problems = render_all(planned.pages, env, progress)
+    page_problems = render_and_check_links(planned.pages, env, config, progress)
     groups = copy_groups(planned.articles)
-    problems = [*planned.problems, *render_problems, *record_problems(planned.articles),
-                *group_problems(groups), *broken_links(rendered, config)]
+    problems = [*planned.problems, *page_problems, *record_problems(planned.articles),
+                *group_problems(groups)]
     return CheckResult(len(planned.articles), len(planned.pages), tuple(problems), groups)
 
 
@@ -260,21 +263,30 @@ class _LinkParser(HTMLParser):
                 self.links.append((self.getpos()[0], value))
 
 
-def broken_links(rendered: Mapping[str, bytes], config: Config) -> list[Problem]:
-    """Internal links in the HTML pages that name no planned file."""
-    planned = set(rendered)
+def broken_links(page: str, data: bytes, planned: set[str], config: Config) -> list[Problem]:
+    """Internal links in one HTML page that name no planned file.
+
+    html.parser reads only the tags that can link (found by _LINK_TAG): feeding it whole pages
+    cost 7 ms a page, 4 minutes for a 5,000-article site. One tag per line keeps line numbers.
+    """
+    found = list(_LINK_TAG.finditer(data))
+    parser = _LinkParser()
+    parser.feed("\n".join(_one_line(m.group()) for m in found))
+    parser.close()
     problems = []
-    for page, data in sorted(rendered.items()):
-        if not page.endswith(".html"):
-            continue
-        parser = _LinkParser()
-        parser.feed(data.decode("utf-8", "replace"))
-        for line, href in parser.links:
-            target = resolve_link(page, href, parser.base, config.base_url)
-            if target is not None and target not in planned:
-                problems.append(Problem(Path(config.output) / page, f"broken link: {href} "
-                                        f"(no file {target})", "check.broken-link", line, "error"))
+    for index, href in parser.links:
+        target = resolve_link(page, href, parser.base, config.base_url)
+        if target is not None and target not in planned:
+            line = data.count(b"\n", 0, found[index - 1].start()) + 1
+            problems.append(Problem(Path(config.output) / page, f"broken link: {href} "
+                                    f"(no file {target})", "check.broken-link", line, "error"))
     return problems
+
+
+def _one_line(tag: bytes) -> str:
+    """A tag on one line; a <script> is closed at once, or html.parser would read on as script."""
+    text = tag.decode("utf-8", "replace").replace("\n", " ").replace("\r", " ")
+    return text + "</script>" if text[:7].lower() == "<script" else text
 
 
 def resolve_link(page: str, href: str, base: str | None, base_url: str | None) -> str | None:
