@@ -68,7 +68,7 @@ def decode_postings(encoded: str) -> dict[int, int]:
     doc = 0
     for item in encoded.split(","):
         delta, _, weight = item.partition(".")
-        doc += int(delta, 36)
+        doc += int(delta, 16)
         found[doc] = int(weight or 1)
     return found
 
@@ -78,6 +78,12 @@ def decode_postings(encoded: str) -> dict[int, int]:
 
 def test_tokens_fold_case_accents_and_drop_stop_words() -> None:
     assert tokens("The Café's DÉJÀ-vu, in 2021 — naïve x") == ["cafe", "deja", "vu", "2021", "naive"]
+
+
+def test_tokens_match_search_js_on_other_scripts_and_decomposed_accents() -> None:
+    # what search.js's words() gives for the same text (checked in node)
+    text = "देवनागरी e\u0301tude ½ ﬁne Ελληνικά"
+    assert tokens(text) == ["दवनगर", "etude", "fine", "ελληνικα"]
 
 
 def test_plain_markdown_keeps_link_text_and_drops_marks() -> None:
@@ -170,7 +176,7 @@ def test_cache_is_reused_while_records_are_unchanged(tmp_path: Path,
     assert changed != first and calls == [2, 2]
     for n in range(5):
         cached_index_files([record(n + 7)], tmp_path, "en")
-    assert len([p for p in tmp_path.iterdir() if p.is_dir()]) == search.CACHE_KEEP
+    assert len(list(tmp_path.glob("*.pickle"))) == search.CACHE_KEEP
 
 
 # --- the built site ---------------------------------------------------------------------------------

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import re
-import shutil
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from . import __version__
@@ -71,8 +72,6 @@ def _canonical(rows: Iterable[TermCount]) -> dict[str, str]:
 
 def _record(entry: Entry, names: Mapping[str, Mapping[str, str]]) -> SearchRecord:
     body = "\n".join(entry.body)
-    if entry.body_format == "markdown":
-        body = plain_markdown(body)
     outlet = names["outlet"].get(entry.outlet.key, entry.outlet.name) if entry.outlet else ""
     return SearchRecord(
         url=entry.url,
@@ -83,6 +82,7 @@ def _record(entry: Entry, names: Mapping[str, Mapping[str, str]]) -> SearchRecor
         date=entry.date.iso() if entry.date else "",
         tags=tuple(names["tag"].get(t.key, t.name) for t in entry.tags),
         body=body,
+        markdown=entry.body_format == "markdown",
     )
 
 
@@ -97,7 +97,8 @@ def records_hash(records: Sequence[SearchRecord], language: str) -> str:
     digest.update(f"{__version__}\0{pagefind_version()}\0{language}\0".encode())
     for record in records:
         for value in (record.url, record.title, record.dek, "\x1f".join(record.authors),
-                      record.outlet, record.date, "\x1f".join(record.tags), record.body):
+                      record.outlet, record.date, "\x1f".join(record.tags), record.body,
+            "md" if record.markdown else "text"):
             digest.update(value.encode("utf-8", "surrogatepass"))
             digest.update(b"\0")
         digest.update(b"\x1e")
@@ -114,48 +115,49 @@ def pagefind_language(language: str) -> str:
 
 def cached_index_files(records: Sequence[SearchRecord], cache: Path,
                        language: str) -> dict[str, bytes]:
-    """All index files (compact and Pagefind), from the cache when the records are unchanged."""
-    key = records_hash(records, language)
-    folder = cache / key
-    if not folder.is_dir():
-        files = index_files(records, language)
-        _store(folder, files)
-        _prune(cache, keep=folder)
-    return read_tree(folder)
+    """All index files (compact and Pagefind), from the cache when the records are unchanged.
+
+    One pickle per version: reading back a thousand small Pagefind files one by one cost more
+    than the whole rest of a no-change build.
+    """
+    entry = cache / f"{records_hash(records, language)}.pickle"
+    try:
+        with entry.open("rb") as handle:
+            files: dict[str, bytes] = pickle.load(handle)
+        return files
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+        pass
+    files = index_files(records, language)
+    _store(entry, files)
+    _prune(cache, keep=entry)
+    return files
 
 
 def index_files(records: Sequence[SearchRecord], language: str) -> dict[str, bytes]:
     """Build both indexes now: output path -> bytes."""
-    files = compact_files(records)
-    files.update(pagefind_files(records, language))
+    plain = [replace(r, body=plain_markdown(r.body), markdown=False) if r.markdown else r
+             for r in records]
+    files = compact_files(plain)
+    files.update(pagefind_files(plain, language))
     return files
 
 
-def _store(folder: Path, files: Mapping[str, bytes]) -> None:
-    """Write a cache entry beside its final name, then rename: a crash leaves no half entry."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
+def _store(entry: Path, files: Mapping[str, bytes]) -> None:
+    """Write beside the final name, then rename: a crash never leaves half an entry."""
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=f".{entry.name}.")
     try:
-        for path, data in files.items():
-            target = tmp / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        os.replace(tmp, folder)
-    except OSError:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if not folder.is_dir():
-            raise
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(dict(files), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, entry)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _prune(cache: Path, keep: Path) -> None:
     """Keep the newest few entries, so alternating builds still hit and the cache stays small."""
-    entries = sorted((p for p in cache.iterdir() if p.is_dir() and p != keep),
+    entries = sorted((p for p in cache.glob("*.pickle") if p != keep),
                      key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
     for stale in entries[CACHE_KEEP - 1:]:
-        shutil.rmtree(stale, ignore_errors=True)
-
-
-def read_tree(folder: Path) -> dict[str, bytes]:
-    """Every file under folder: POSIX relative path -> bytes."""
-    return {path.relative_to(folder).as_posix(): path.read_bytes()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+        stale.unlink(missing_ok=True)

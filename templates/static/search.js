@@ -116,12 +116,12 @@
     return out;
   }
 
-  /* "0,3.9,a" -> ids 0, 3 (weight 9), 13; the best weight wins when prefixes overlap. */
+  /* "0,3.9,a" -> ids 0, 3 (weight 9), 13 (hex deltas); the best weight wins when prefixes overlap. */
   function decode(encoded, into) {
     var id = 0;
     encoded.split(",").forEach(function (item) {
       var dot = item.indexOf(".");
-      id += parseInt(dot < 0 ? item : item.slice(0, dot), 36);
+      id += parseInt(dot < 0 ? item : item.slice(0, dot), 16);
       var weight = dot < 0 ? 1 : Number(item.slice(dot + 1));
       if (!(into.get(id) >= weight)) into.set(id, weight);
     });
@@ -493,6 +493,9 @@
       if (!form.contains(event.target)) box.hidden = true;
     });
   }
+
+  /* For tests and bench/search_bench.py: the engine this page would use. */
+  window.NEWSARCHIVE_SEARCH_ENGINE = engine;
 
   function start() {
     var page = document.getElementById("search-form");
