@@ -10,6 +10,7 @@ from ..model import FieldSource, RemovedLine
 from .byline import parse_byline
 from .dates import find_date, is_date_line
 from .draft import OUTLET_RANK, Draft, Line
+from .finder import LineTests
 from .outlet_signals import WIRE_DATELINE
 from .page import (
     has_caption_prefix,
@@ -45,6 +46,19 @@ def near_headline(text: str) -> bool:
 
 def is_furniture(text: str) -> bool:
     return match_boilerplate(text) is not None
+
+
+def is_person_byline(text: str) -> bool:
+    """A byline naming a person: `By X`, or a name line that is not an all-capitals label."""
+    byline = parse_byline(text, require_prefix=not any(c.islower() for c in text))
+    return byline is not None and bool(byline.authors)
+
+
+def is_dated(text: str) -> bool:
+    return find_date(text) is not None and len(text) <= 160
+
+
+FINDER_TESTS = LineTests(near_headline, is_furniture, is_person_byline, is_dated)
 
 
 def _strong_header_ahead(lines: list[Line], index: int, draft: Draft) -> bool:

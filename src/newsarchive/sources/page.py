@@ -1,15 +1,10 @@
-"""Page furniture and where the article is: line rules for buttons, captions, related links and
-footers, and the finder of the article inside a whole copied page.
-
-General signals only: the body is the densest run of long, sentence-like lines; the headline is the
-nearest title-shaped line above that run with a byline or date just below it.
-"""
+"""Line shapes and line rules: paragraphs, headline shapes, buttons, captions, related links and
+footers. Each rule is a pure function of one line (finder.py uses the shapes to find the article)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from .lexicon import words
 
@@ -25,17 +20,6 @@ COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?
                        r"([^\d.|,;©][^.|,;©]{1,60}?)\s*(?:\.|,|;|\||all rights|$)", re.IGNORECASE)
 GALLERY = re.compile(r"^(?:(?:image|photo|picture|slide|foto|bild)\s+\d+\s*(?:of|/|von|di|de)\b"
                      r"|\d+\s*/\s*\d+$)", re.IGNORECASE)
-PAGE_MIN_LEAD = 30  # lines before the body run: more than this and the copy is a whole page
-TITLE_LOOKBACK = 25  # how far above the body run the headline may sit
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """Where the article is, as indexes into the list of non-blank lines."""
-
-    title: int  # index of the headline
-    body_end: int  # index after the last body line
-    whole_page: bool  # True when the text was a whole-page copy
 
 
 def word_count(text: str) -> int:
@@ -57,99 +41,6 @@ def is_title_shaped(text: str) -> bool:
     if not 3 <= words <= 30 or len(text) < 15 or len(text) > 250:
         return False
     return not text.rstrip().endswith((",", ":", ";")) and not text.startswith(("©", "("))
-
-
-def _weights(texts: list[str]) -> list[float]:
-    """Long lines pull a run together; short lines (menus, buttons) push it apart."""
-    out: list[float] = []
-    for text in texts:
-        if is_paragraph(text):
-            out.append(min(len(text) / 80.0, 4.0))
-        else:
-            out.append(-0.35 if word_count(text) <= 12 else 0.2)
-    return out
-
-
-def densest_run(texts: list[str]) -> tuple[int, int]:
-    """(start, end) of the maximum-weight run of lines (Kadane), end exclusive."""
-    best, best_span = 0.0, (0, len(texts))
-    total, start = 0.0, 0
-    for index, weight in enumerate(_weights(texts)):
-        if total <= 0:
-            total, start = 0.0, index
-        total += weight
-        if total > best:
-            best, best_span = total, (start, index + 1)
-    return best_span
-
-
-def _headline_candidates(texts: list[str], body_start: int, is_header: HeaderTest) -> list[int]:
-    """Title-shaped lines above the first body paragraph, nearest first, past deks and headers."""
-    lowest = max(0, body_start - TITLE_LOOKBACK)
-    out = []
-    for index in range(body_start - 1, lowest - 1, -1):
-        text = texts[index]
-        if is_header(text) or not is_title_shaped(text):
-            continue
-        if is_paragraph(text) and text.rstrip().endswith((".", "。")):
-            continue  # a dek or standfirst: the headline is further up
-        out.append(index)
-    return out
-
-
-def find_title(texts: list[str], run_start: int, is_header: HeaderTest) -> int:
-    """The nearest headline-shaped line with a byline or date just below it, else the nearest.
-
-    Lines that end like a sentence are deks more often than headlines, so they come last; a long
-    unpunctuated line right under a shorter headline is its dek, so the upper one wins.
-    """
-    body_start = next((i for i in range(run_start, min(run_start + 8, len(texts)))
-                       if is_paragraph(texts[i]) and texts[i].rstrip().endswith((".", "。", "”", '"'))),
-                      run_start)
-    candidates = _headline_candidates(texts, body_start, is_header)
-    if not candidates:
-        return body_start if body_start < len(texts) else 0
-    near_header = [i for i in candidates if any(is_header(t) for t in texts[i + 1: i + 7])]
-    ordered = sorted(near_header or candidates,
-                     key=lambda i: (texts[i].rstrip().endswith("."), -i))
-    chosen = ordered[0]
-    above = chosen - 1
-    if above in candidates and word_count(texts[chosen]) >= 8 \
-            and 4 <= word_count(texts[above]) < word_count(texts[chosen]):
-        return above
-    return chosen
-
-
-def heads_article(texts: list[str], index: int, is_header: HeaderTest) -> bool:
-    """A headline has a byline, date or caption below it, or the body starts right away."""
-    return any(is_header(t) for t in texts[index + 1: index + 7]) or any(
-        is_paragraph(t) for t in texts[index + 1: index + 4])
-
-
-def looks_like_page(texts: list[str], body_start: int, tests: tuple[HeaderTest, HeaderTest]) -> bool:
-    """A whole-page copy opens with menus: a button label, short lines, or a long lead-in."""
-    is_header, is_furniture = tests
-    lead = [word_count(t) for t in texts[:8]]
-    if body_start > PAGE_MIN_LEAD or is_furniture(texts[0]):
-        return True
-    if not heads_article(texts, 0, is_header):
-        return True
-    return body_start > 6 and lead[0] <= 3 and sum(lead) <= 3 * len(lead)
-
-
-def find_article(texts: list[str], is_header: HeaderTest, is_furniture: HeaderTest) -> Span:
-    """Locate the article; a clean article copy (headline first) is left whole."""
-    if not texts:
-        return Span(0, 0, False)
-    start, end = densest_run(texts)
-    title = find_title(texts, start, is_header)
-    first_header = next((i for i in range(1, min(len(texts), title + 7)) if is_header(texts[i])),
-                        len(texts))
-    kicker_only = title == 1 and word_count(texts[0]) <= 2  # `EXCLUSIVE` above: text.py's rule
-    moved_headline = 0 < title < first_header < title + 7 and not kicker_only
-    if not moved_headline and not looks_like_page(texts, start, (is_header, is_furniture)):
-        return Span(0, len(texts), False)
-    return Span(title, end, True)
 
 
 # --- line rules: each returns a rule name when it fires, else None ----------------------------

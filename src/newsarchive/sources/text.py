@@ -16,12 +16,12 @@ from ..model import Article, FieldSource, Problem, RemovedLine
 from .dates import is_date_line
 from .decode import decode
 from .draft import IN_PLACE_RULES, Draft, Line, split_lines
+from .finder import find_article
 from .frontmatter import split_front_matter
-from .header import is_furniture, is_header_line, near_headline, read_header
+from .header import FINDER_TESTS, is_header_line, read_header
 from .outlet_signals import self_mention, take_copyright, wire_credit
 from .page import (
     classify_body_line,
-    find_article,
     is_paragraph,
     is_title_shaped,
     match_copyright,
@@ -107,7 +107,7 @@ def classify_lines(lines: list[Line]) -> Draft:
     draft = Draft(texts={line.number: line.text for line in lines})
     if not lines:
         return draft
-    span = find_article([ln.text for ln in lines], near_headline, is_furniture)
+    span = find_article([ln.text for ln in lines], FINDER_TESTS)
     _outside(lines, draft, range(0, span.title), "page.before-article")
     title = _title_index(lines, draft, span.title)
     draft.title = lines[title]
