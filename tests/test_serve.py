@@ -84,7 +84,7 @@ class EventStream:
         except (OSError, ValueError):
             pass
 
-    def next(self, timeout: float = 20) -> tuple[str, str, object]:
+    def next(self, timeout: float = 60) -> tuple[str, str, object]:
         return self.events.get(timeout=timeout)
 
     def close(self) -> None:

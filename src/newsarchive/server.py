@@ -184,6 +184,9 @@ class DevServer:
         self.debug = debug
         self.hub = ReloadHub()
         self.config = _config_or_raise(config_path)
+        if not self.config.articles_dir.is_dir():
+            raise UserError(f"articles folder {self.config.articles_dir} does not exist "
+                            "(run `newsarchive init` first, or give --config)")
         self.out = self.config.output_dir.resolve()
         handler = functools.partial(Handler, hub=self.hub, quiet=quiet, directory=str(self.out))
         try:

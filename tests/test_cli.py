@@ -1,0 +1,77 @@
+"""Every command: --help, --version, one-line errors without tracebacks, --debug shows them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsarchive import __version__
+from newsarchive.cli import cli
+
+COMMANDS = ("build", "inspect", "init", "add", "serve", "check", "publish")
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"newsarchive, version {__version__}"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str) -> None:
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert f"Usage: cli {command}" in result.output or f"Usage: newsarchive {command}" in result.output
+    assert len(result.output.splitlines()) > 3
+
+
+def test_group_help_lists_the_daily_loop() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    for command in COMMANDS:
+        assert command in result.output
+
+
+@pytest.mark.parametrize("command", ["check", "publish --to out", "serve --port 0",
+                                     "add --dry-run"])
+def test_missing_archive_folder_is_one_line(command: str, tmp_path: Path) -> None:
+    args = [*command.split(), "--config", str(tmp_path / "nowhere" / "site.yml")]
+    result = CliRunner().invoke(cli, args, input="Title\n\nSome body text.\n")
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("error: ") and len(result.output.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", ["check", "publish --to out", "serve --port 0"])
+def test_bad_config_value_is_one_line(command: str, tmp_path: Path) -> None:
+    (tmp_path / "site.yml").write_text("page_size: lots\n")
+    (tmp_path / "articles").mkdir()
+    result = CliRunner().invoke(cli, [*command.split(), "--config", str(tmp_path / "site.yml")])
+    assert result.exit_code == 1
+    assert "site.yml:1: error: setting 'page_size'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    (tmp_path / "site.yml").write_text("page_size: lots\n")
+    result = CliRunner().invoke(cli, ["--debug", "check", "--config", str(tmp_path / "site.yml")])
+    assert result.exit_code == 1
+    assert "Traceback" in result.output
+
+
+def test_unknown_key_is_a_warning_with_suggestion(tmp_path: Path) -> None:
+    assert CliRunner().invoke(cli, ["init", str(tmp_path)]).exit_code == 0
+    (tmp_path / "site.yml").write_text("titel: Typo\n")
+    result = CliRunner().invoke(cli, ["check", "--config", str(tmp_path / "site.yml")])
+    assert result.exit_code == 0
+    assert "unknown setting 'titel'; did you mean 'title'?" in result.output
+
+
+def test_quiet_prints_only_the_summary(tmp_path: Path) -> None:
+    assert CliRunner().invoke(cli, ["init", str(tmp_path)]).exit_code == 0
+    result = CliRunner().invoke(cli, ["-q", "check", "--config", str(tmp_path / "site.yml")])
+    assert result.exit_code == 0
+    assert result.output.strip().splitlines() == [
+        "1 articles, " + result.output.split("1 articles, ")[1].strip()]
+    assert "[" not in result.output  # no progress bar when output is not a terminal
