@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import DateValue, FieldSource, RemovedLine
+from .site_name import SITE_RULES
 
 OUTLET_SUFFIX = re.compile(r"\s+(?:news\s+)?(?:bureau|desk|staff|team|newsroom|web desk|online)$",
                            re.IGNORECASE)
@@ -64,8 +65,12 @@ class Draft:
 
 # Rules that read a field from a line which itself stays in the body or in removed (the wire
 # dateline opening the body, a footer copyright line, an "originally published on X" line).
-IN_PLACE_RULES = frozenset({"dateline.wire", "footer.copyright", "outlet.self-mention"})
-OUTLET_RANK = {"byline": 1, "copyright": 2, "credit": 3, "dateline": 4, "self-mention": 5}
+IN_PLACE_RULES = frozenset({"dateline.wire", "footer.copyright", "outlet.self-mention", "site.logo",
+                            *SITE_RULES})
+# A page's own name voted from many lines beats a byline's outlet (syndicated stories name their
+# source there); a weak vote still beats a lone copyright line (often the parent company).
+OUTLET_RANK = {"site-strong": 0, "byline": 1, "site": 2, "copyright": 3, "credit": 4, "dateline": 5,
+               "self-mention": 6}
 
 
 def split_lines(text: str, first_line: int) -> list[Line]:

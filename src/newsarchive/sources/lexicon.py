@@ -64,6 +64,7 @@ class Words:
     photo_credits: frozenset[str]
     tag_prefixes: tuple[str, ...]
     not_name_words: frozenset[str]
+    site_name_stopwords: frozenset[str]  # menu words that never name a site alone
 
 
 def _read_yaml(name: str) -> dict[str, Any]:
@@ -120,4 +121,5 @@ def words() -> Words:
         photo_credits=_lower_set(raw.get("photo_credits")),
         tag_prefixes=_longest_first(raw.get("tag_prefixes")),
         not_name_words=_lower_set(raw.get("not_name_words")),
+        site_name_stopwords=_lower_set(raw.get("site_name_stopwords")),
     )

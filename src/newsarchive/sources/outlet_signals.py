@@ -10,13 +10,9 @@ import re
 
 from .draft import OUTLET_RANK, Draft, Line
 from .lexicon import outlet_table
-from .page import COPYRIGHT, word_count
+from .site_name import STRONG_VOTES, find_site_name, site_mention
 
 WIRE_DATELINE = re.compile(r"^[\w .,'’()/-]{2,60}?\(([A-Za-z][\w .-]{1,30})\)\s*[-–—:]")
-SELF_MENTION = re.compile(
-    r"originally (?:published|appeared) (?:on|in|at|by) (?P<a>[A-Z0-9][\w.&'’ -]{1,40}?)\.?\s*$"
-    r"|subscribe to (?P<b>[A-Z0-9][\w.&'’ -]{1,40}?)(?:'s)? (?:newsletters?|on (?:youtube|twitter|"
-    r"facebook|instagram|telegram|whatsapp)|daily|weekly|free|podcast)", re.IGNORECASE)
 
 
 def wire_credit(draft: Draft, line: Line) -> None:
@@ -28,15 +24,22 @@ def wire_credit(draft: Draft, line: Line) -> None:
 
 
 def self_mention(draft: Draft, line: Line) -> None:
-    """`Originally published on X.`, `Subscribe to X newsletter`: the outlet names itself."""
-    match = SELF_MENTION.search(line.text) if len(line.text) <= 300 else None
-    if match is not None:
-        name = (match["a"] or match["b"]).strip(" .")
-        draft.set_outlet(name, line.number, "outlet.self-mention", OUTLET_RANK["self-mention"])
+    """`Originally published on X.`, `Want more X?`, `reporter at X`: the outlet names itself."""
+    found = site_mention(line.text)
+    if found is not None and found[1] != "site.copyright":
+        draft.set_outlet(found[0], line.number, "outlet.self-mention", OUTLET_RANK["self-mention"])
 
 
 def take_copyright(draft: Draft, line: Line) -> None:
-    match = COPYRIGHT.search(line.text)
-    name = match[1].strip(" .,-") if match else ""
-    if name and 1 <= word_count(name) <= 6 and not name[:1].isdigit():
-        draft.set_outlet(name, line.number, "footer.copyright", OUTLET_RANK["copyright"])
+    """`© 2021 Daily Planet Media LLC. All rights reserved.` names `Daily Planet`."""
+    found = site_mention(line.text)
+    if found is not None and found[1] == "site.copyright":
+        draft.set_outlet(found[0], line.number, "footer.copyright", OUTLET_RANK["copyright"])
+
+
+def take_site_name(draft: Draft, lines: list[Line]) -> None:
+    """A whole-page copy: the name the page gives itself most often (site_name.py votes)."""
+    site = find_site_name([line.text for line in lines])
+    if site is not None:
+        rank = OUTLET_RANK["site-strong" if site.votes >= STRONG_VOTES else "site"]
+        draft.set_outlet(site.name, lines[site.index].number, site.rule, rank)

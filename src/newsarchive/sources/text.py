@@ -19,7 +19,7 @@ from .draft import IN_PLACE_RULES, Draft, Line, split_lines
 from .finder import find_article
 from .frontmatter import split_front_matter
 from .header import FINDER_TESTS, is_header_line, read_header
-from .outlet_signals import self_mention, take_copyright, wire_credit
+from .outlet_signals import self_mention, take_copyright, take_site_name, wire_credit
 from .page import (
     classify_body_line,
     is_paragraph,
@@ -117,6 +117,8 @@ def classify_lines(lines: list[Line]) -> Draft:
     body_start = read_header(lines, title + 1, span.body_end, draft)
     read_body(lines, body_start, span.body_end, draft)
     _outside(lines, draft, range(span.body_end, len(lines)), "page.after-article")
+    if span.whole_page:
+        take_site_name(draft, lines)
     return draft
 
 
