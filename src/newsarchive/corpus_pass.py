@@ -2,19 +2,24 @@
 
 A byline segment that names an outlet elsewhere in the corpus (or in outlets.yml) is an outlet
 here too: `By Staff, Daily Planet` in one file and outlet `Daily Planet` in another settle it.
+Author names that differ only in case or middle initials (`Jane Q. Doe`, `Jane Doe`, `JANE DOE`)
+are one person, written everywhere in the corpus's most frequent form.
 Pure and deterministic: articles in, articles out in the same order, with one Problem per move.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .model import Article, FieldSource, Problem
 from .sources.lexicon import outlet_key, outlet_table
 
 RULE = "corpus.author-is-outlet"
+INITIAL = re.compile(r"^[^\W\d_]\.?$")  # `Q.` or `Q`: a middle initial
 
 
 def corpus_outlet_keys(articles: Iterable[Article]) -> frozenset[str]:
@@ -47,13 +52,42 @@ def resolve_article(article: Article, outlet_keys: frozenset[str]) -> tuple[Arti
     return dataclasses.replace(article, **changes), problems  # type: ignore[arg-type]
 
 
+def person_key(name: str) -> str:
+    """How two printed author names are compared: case, dots, spacing and middle initials ignored."""
+    tokens = name.replace(".", ". ").split()
+    if len(tokens) > 2:
+        tokens = [tokens[0], *(t for t in tokens[1:-1] if not INITIAL.match(t)), tokens[-1]]
+    return " ".join(t.strip(".").casefold() for t in tokens if t.strip("."))
+
+
+def preferred_names(articles: Iterable[Article]) -> Mapping[str, str]:
+    """person_key -> the most frequent printed form; ties go to the form with the fewest capitals
+    that is not all capitals (`Jane Doe` over `JANE DOE`), then to the first in sorted order."""
+    counts = Counter(name for article in articles for name in article.authors)
+    best: dict[str, str] = {}
+    for name in sorted(counts):
+        key = person_key(name)
+        old = best.get(key)
+        rank = (-counts[name], name.isupper(), name)
+        if old is None or rank < (-counts[old], old.isupper(), old):
+            best[key] = name
+    return best
+
+
+def group_names(article: Article, preferred: Mapping[str, str]) -> Article:
+    """Authors written in their group's preferred form; repeats after the rewrite dropped."""
+    authors = tuple(dict.fromkeys(preferred.get(person_key(a), a) for a in article.authors))
+    return article if authors == article.authors else dataclasses.replace(article, authors=authors)
+
+
 def resolve_corpus(articles: tuple[Article, ...]) -> tuple[tuple[Article, ...], list[Problem]]:
     """Apply what the whole corpus knows to each article; order and everything else unchanged."""
     keys = corpus_outlet_keys(articles)
-    resolved: list[Article] = []
+    moved: list[Article] = []
     problems: list[Problem] = []
     for article in articles:
         fixed, found = resolve_article(article, keys)
-        resolved.append(fixed)
+        moved.append(fixed)
         problems.extend(found)
-    return tuple(resolved), problems
+    preferred = preferred_names(moved)
+    return tuple(group_names(article, preferred) for article in moved), problems
