@@ -100,7 +100,7 @@ def _take_byline(draft: Draft, line: Line, prefixed_only: bool) -> bool:
     if byline.outlet is not None:
         rank = OUTLET_RANK["byline" if byline.authors else "credit"]
         used = draft.set_outlet(byline.outlet, line.number, byline.rule, rank) or used
-    used = (_take_date(draft, line, also_byline=True) and draft.date_line == line.number) or used
+    used = (take_date(draft, line, also_byline=True) and draft.date_line == line.number) or used
     if not used:
         draft.remove(line, "byline.extra")
     return True
@@ -117,7 +117,7 @@ def _drop_authors(draft: Draft) -> None:
                                              "byline.superseded"))
 
 
-def _take_date(draft: Draft, line: Line, *, also_byline: bool = False) -> bool:
+def take_date(draft: Draft, line: Line, *, also_byline: bool = False) -> bool:
     found = find_date(line.text)
     if found is None:
         return False
@@ -133,7 +133,7 @@ def _header_line(draft: Draft, line: Line) -> None:
     """Classify one header line (the order is the rule table's priority)."""
     text = line.text
     if is_date_line(text):
-        if not _take_date(draft, line):
+        if not take_date(draft, line):
             draft.remove(line, "date.relative-or-time")
         return
     if _take_byline(draft, line, prefixed_only=True):
@@ -150,7 +150,7 @@ def _header_line(draft: Draft, line: Line) -> None:
         if (name := rule(text)) is not None:
             draft.remove(line, name)
             return
-    if draft.date is None and _take_date(draft, line):
+    if draft.date is None and take_date(draft, line):
         return
     draft.remove(line, "header.label")
 

@@ -10,15 +10,16 @@ the article finder in page.py.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..model import Article, FieldSource, Problem, RemovedLine
-from .dates import is_date_line
+from .dates import find_date, is_date_line
 from .decode import decode
 from .draft import IN_PLACE_RULES, Draft, Line, split_lines
 from .finder import find_article
 from .frontmatter import split_front_matter
-from .header import FINDER_TESTS, is_header_line, read_header
+from .header import FINDER_TESTS, is_header_line, read_header, take_date
 from .outlet_signals import self_mention, take_copyright, take_site_name, wire_credit
 from .page import (
     classify_body_line,
@@ -31,7 +32,9 @@ from .page import (
 
 __all__ = ["IN_PLACE_RULES", "load_text", "split_lines"]
 
-DATE_LABEL = re.compile(r"(?:updated|published|posted|last modified|first published)\b", re.I)
+DATE_ABOVE_LINES = 3  # how far above a page's headline its date line may sit
+DATE_LABEL = re.compile(r"(?:updated|published|posted|last modified|last updated|first published)\b",
+                        re.I)
 
 
 # --- body, the lines around the article, and the record ----------------------------------------
@@ -80,7 +83,7 @@ RELATED_LABELS = frozenset({"more", "related", "related articles", "related stor
                             "you may also like", "you might also like", "trending news"})
 
 
-def _outside(lines: list[Line], draft: Draft, indexes: range, rule: str) -> None:
+def _outside(lines: list[Line], draft: Draft, indexes: Iterable[int], rule: str) -> None:
     """Lines of a whole-page copy outside the article: kept as removed; a footer names the outlet."""
     for index in indexes:
         line = lines[index]
@@ -102,19 +105,33 @@ def _title_index(lines: list[Line], draft: Draft, start: int) -> int:
     return start
 
 
+def _date_above(lines: list[Line], title: int) -> int | None:
+    """A date line just above a page's headline (`Wednesday 20 November 2019 9:22 am`): pages
+    print the date above as often as below; it serves when the header below has none."""
+    for index in range(title - 1, max(-1, title - DATE_ABOVE_LINES - 1), -1):
+        text = lines[index].text
+        labelled = DATE_LABEL.match(text) is not None and word_count(text) <= 20
+        if (labelled or is_date_line(text)) and find_date(text) is not None:
+            return index
+    return None
+
+
 def classify_lines(lines: list[Line]) -> Draft:
     """The whole pipeline over non-blank lines: span, title, header, body."""
     draft = Draft(texts={line.number: line.text for line in lines})
     if not lines:
         return draft
     span = find_article([ln.text for ln in lines], FINDER_TESTS)
-    _outside(lines, draft, range(0, span.title), "page.before-article")
+    above = _date_above(lines, span.title) if span.whole_page else None
+    _outside(lines, draft, [i for i in range(0, span.title) if i != above], "page.before-article")
     title = _title_index(lines, draft, span.title)
     draft.title = lines[title]
     draft.sources.append(("title", FieldSource(lines[title].number,
                                                "title.page-headline" if span.whole_page
                                                else "title.first-line")))
     body_start = read_header(lines, title + 1, span.body_end, draft)
+    if above is not None and not (draft.date is None and take_date(draft, lines[above])):
+        draft.remove(lines[above], "page.before-article")
     read_body(lines, body_start, span.body_end, draft)
     _outside(lines, draft, range(span.body_end, len(lines)), "page.after-article")
     if span.whole_page:
