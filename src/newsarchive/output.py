@@ -6,6 +6,7 @@ Unchanged files are carried forward as hard links, so an edit costs links, not w
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import errno
@@ -79,9 +80,13 @@ def check_output(out: Path, protected: tuple[Path, ...]) -> None:
 @contextmanager
 def output_lock(out: Path) -> Iterator[None]:
     """One build per output folder at a time; a second one refuses with a clear message."""
-    out.parent.mkdir(parents=True, exist_ok=True)
     lock_path = out.parent / f".{out.name}.lock"
-    with lock_path.open("a+") as handle:
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        handle = lock_path.open("a+")
+    except OSError as exc:  # a read-only or full disk: say so in one line
+        raise _disk_error(exc, out) from exc
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -99,12 +104,29 @@ def recover(out: Path) -> None:
     siblings = sorted(out.parent.glob(f"{out.name}.old-*")) + sorted(
         out.parent.glob(f"{out.name}.tmp-*"))
     for folder in siblings:
-        if not folder.is_dir() or not _is_ours(folder):
+        if not folder.is_dir():
+            continue
+        if not _is_ours(folder):
+            with contextlib.suppress(OSError):  # only if empty: killed between mkdir and marker
+                folder.rmdir()
             continue
         if ".old-" in folder.name and not out.exists():
             os.rename(folder, out)
         else:
-            shutil.rmtree(folder)
+            _remove_ours(folder)
+
+
+def _remove_ours(folder: Path) -> None:
+    """Remove a folder we made, its marker last: a removal cut short still looks like ours, so
+    the next recover() finishes it (at worst an empty folder is left, which recover removes)."""
+    for child in folder.iterdir():
+        if child.name != MARKER:
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+    (folder / MARKER).unlink(missing_ok=True)
+    folder.rmdir()
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -137,16 +159,23 @@ class SiteWriter:
         self.written: list[str] = []  # files whose bytes were written (not carried forward)
         self._dirs: set[PurePosixPath] = set()
         self._files: list[str] = []
-        if self.tmp.exists():
-            shutil.rmtree(self.tmp)
-        self.tmp.mkdir(parents=True)
-        (self.tmp / MARKER).write_bytes(Manifest().to_bytes())  # marks the folder as ours
+        try:
+            if self.tmp.exists():
+                shutil.rmtree(self.tmp)
+            self.tmp.mkdir(parents=True)
+            (self.tmp / MARKER).write_bytes(Manifest().to_bytes())  # marks the folder as ours
+        except OSError as exc:  # without the marker, recover() would never remove it
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise _disk_error(exc, out) from exc
 
     def _target(self, path: str) -> Path:
         rel = _safe_relative(path)
         parent = rel.parent
         if parent not in self._dirs:
-            (self.tmp / parent).mkdir(parents=True, exist_ok=True)
+            try:
+                (self.tmp / parent).mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise _disk_error(exc, self.out) from exc
             self._dirs.update(parent.parents)
             self._dirs.add(parent)
         self._files.append(path)
@@ -190,19 +219,32 @@ class SiteWriter:
             _syncfs(self.tmp)
         except OSError as exc:
             raise _disk_error(exc, self.out) from exc
+        try:
+            self._swap()
+        except OSError as exc:
+            raise _disk_error(exc, self.out) from exc
+
+    def _swap(self) -> None:
         if self.out.exists():
             if _exchange(self.tmp, self.out):
-                shutil.rmtree(self.tmp)
+                _remove_ours(self.tmp)
                 return
             old = self.out.parent / f"{self.out.name}.old-{os.getpid()}"
             os.rename(self.out, old)
-            os.rename(self.tmp, self.out)
-            shutil.rmtree(old)
+            try:
+                os.rename(self.tmp, self.out)
+            except OSError:
+                os.rename(old, self.out)  # put the previous site back
+                raise
+            _remove_ours(old)
         else:
             os.rename(self.tmp, self.out)
 
     def abort(self) -> None:
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        try:
+            _remove_ours(self.tmp)
+        except OSError:
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
     @property
     def files(self) -> tuple[str, ...]:
