@@ -6,6 +6,8 @@ rules below in priority order, and a long line is a dek or promo only when a hea
 
 from __future__ import annotations
 
+import functools
+
 from ..model import FieldSource, RemovedLine
 from .byline import parse_byline
 from .dates import find_date, is_date_line
@@ -26,18 +28,21 @@ HEADER_MAX_LINES = 40  # past this many lines below the headline, the body has b
 HEADER_LOOKAHEAD = 6  # a prefixed byline or date this close below a long line: still the header
 
 
+@functools.lru_cache(maxsize=8192)
 def is_header_line(text: str) -> bool:
     """A line that belongs around a headline: date, prefixed byline, caption or furniture."""
     return (is_date_line(text) or parse_byline(text, require_prefix=True) is not None
             or match_caption(text) is not None or match_boilerplate(text) is not None)
 
 
+@functools.lru_cache(maxsize=8192)
 def _is_strong_header(text: str) -> bool:
     """Lines that are header even when long: a prefixed byline, a date line, a caption."""
     return (is_date_line(text) or parse_byline(text, require_prefix=True) is not None
             or match_caption(text) is not None)
 
 
+@functools.lru_cache(maxsize=8192)
 def near_headline(text: str) -> bool:
     """What sits around a headline in a page: dates, bylines of any form, captions, buttons."""
     return (is_header_line(text) or find_date(text) is not None
@@ -48,12 +53,14 @@ def is_furniture(text: str) -> bool:
     return match_boilerplate(text) is not None
 
 
+@functools.lru_cache(maxsize=8192)
 def is_person_byline(text: str) -> bool:
     """A byline naming a person: `By X`, or a name line that is not an all-capitals label."""
     byline = parse_byline(text, require_prefix=not any(c.islower() for c in text))
     return byline is not None and bool(byline.authors)
 
 
+@functools.lru_cache(maxsize=8192)
 def is_dated(text: str) -> bool:
     return find_date(text) is not None and len(text) <= 160
 

@@ -18,6 +18,7 @@ import yaml
 _KEY_STRIP = re.compile(r"[^\w&+.@-]+")
 
 
+@functools.lru_cache(maxsize=16384)
 def outlet_key(name: str) -> str:
     """Comparison key for outlet names: case, spacing, a leading 'The' and end dots ignored."""
     key = _KEY_STRIP.sub(" ", name.casefold()).strip(" .-")

@@ -3,6 +3,7 @@ footers. Each rule is a pure function of one line (finder.py uses the shapes to 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -22,6 +23,7 @@ GALLERY = re.compile(r"^(?:(?:image|photo|picture|slide|foto|bild)\s+\d+\s*(?:of
                      r"|\d+\s*/\s*\d+$)", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=16384)
 def word_count(text: str) -> int:
     """Words, counting two CJK characters as a word (those scripts have no spaces)."""
     return max(len(text.split()), len(CJK.findall(text)) // 2)
@@ -45,6 +47,7 @@ def is_title_shaped(text: str) -> bool:
 
 # --- line rules: each returns a rule name when it fires, else None ----------------------------
 
+@functools.lru_cache(maxsize=16384)
 def normalise(text: str) -> str:
     return " ".join(NORMAL.sub(" ", text.casefold()).split())
 
@@ -58,6 +61,7 @@ def _is_counter(text: str) -> bool:
     return not rest or rest in words().count_words or rest in words().boilerplate_lines
 
 
+@functools.lru_cache(maxsize=8192)
 def match_boilerplate(text: str) -> str | None:
     """Share buttons, ad labels, counters: page furniture, not article text."""
     if len(text) > 300:
@@ -86,6 +90,7 @@ def has_caption_prefix(text: str) -> bool:
                for p in words().caption_prefixes)
 
 
+@functools.lru_cache(maxsize=8192)
 def match_caption(text: str) -> str | None:
     """Photo captions and credits: `Photo: X/Getty Images`, `(Image: © NASA)`, `... (Name/AP)`."""
     if has_caption_prefix(text):
@@ -139,6 +144,7 @@ BODY_RULES: tuple[tuple[str, BodyRule], ...] = (
 )
 
 
+@functools.lru_cache(maxsize=8192)
 def classify_body_line(text: str) -> tuple[str, str]:
     """(kind, rule) for a line inside the article body; the first rule that answers wins."""
     for kind, rule in BODY_RULES:

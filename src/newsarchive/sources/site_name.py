@@ -74,13 +74,19 @@ def company_name(text: str) -> str:
     return " ".join(tokens).strip(" .-|")
 
 
+@functools.lru_cache(maxsize=1)
+def _generic_words() -> frozenset[str]:
+    vocab = words()
+    return vocab.site_name_stopwords | vocab.not_name_words | vocab.boilerplate_lines
+
+
 def _names_something(name: str) -> bool:
     """Not a menu label: `Us` in `About Us`, `More Stories`, `Opinion`."""
-    vocab = words()
-    generic = vocab.site_name_stopwords | vocab.not_name_words | vocab.boilerplate_lines
+    if len(name) < 2:
+        return False
+    generic = _generic_words()
     tokens = [t.casefold().strip(".,!?") for t in name.split()]
-    return len(name) >= 2 and any(t not in generic for t in tokens) \
-        and match_boilerplate(name) is None
+    return any(t not in generic for t in tokens) and match_boilerplate(name) is None
 
 
 @functools.lru_cache(maxsize=8192)
