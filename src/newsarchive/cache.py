@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .model import Article, Page, Problem, to_json
+from .render import BodyStore
 from .sources import LOADER_VERSION
 
 CACHE_VERSION = f"{__version__}/{LOADER_VERSION}/1"
@@ -63,6 +64,45 @@ class LoadCache:
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
         with tmp.open("wb") as handle:
             pickle.dump((CACHE_VERSION, self._new), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.path)
+
+
+class BodyCache:
+    """Rendered Markdown bodies (HTML, plain text) between builds, by hash of their source.
+
+    A one-article edit then renders one body, not every body its feeds and data files show.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._keys: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+        self._html: dict[str, str] = {}
+        self._text: dict[str, str] = {}
+        if path is not None and path.exists():
+            try:
+                with path.open("rb") as handle:
+                    version, self._html, self._text = pickle.load(handle)
+                if version != CACHE_VERSION:
+                    self._html, self._text = {}, {}
+            except Exception:  # a damaged cache only makes a slower build
+                self._html, self._text = {}, {}
+        self._keys = (frozenset(self._html), frozenset(self._text))
+
+    def load_into(self, store: BodyStore) -> None:
+        store.used.clear()  # a new build: only what it asks for is saved after it
+        store.load(self._html, self._text)
+        self._html, self._text = {}, {}  # the store holds them now
+
+    def save(self, store: BodyStore) -> None:
+        """Keep what this build used; skip the write when that is what the file holds."""
+        html = {k: v for k, v in store.html.items() if k in store.used}
+        text = {k: v for k, v in store.text.items() if k in store.used}
+        if self.path is None or (frozenset(html), frozenset(text)) == self._keys:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        with tmp.open("wb") as handle:
+            pickle.dump((CACHE_VERSION, html, text), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, self.path)
 
 

@@ -16,17 +16,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Sequence
-from functools import lru_cache
+from collections.abc import Sequence
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
-
-from markdown_it import MarkdownIt
 
 from .archive import Archive, Entry, TermCount
 from .cite import absolute_url, citations, record_for_entry
 from .config import Config
 from .model import Page
+from .render import body_plain_text
 
 if TYPE_CHECKING:
     from .site import SiteInfo
@@ -48,34 +46,9 @@ DATA_FILES = (  # (file, what it holds), shown on the About page
 )
 
 
-@lru_cache(maxsize=1)
-def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False})
-
-
 def body_text(entry: Entry) -> str:
-    """The body as plain text, paragraphs separated by a blank line; Markdown loses its marks
-    (emphasis, link targets) but keeps every word, headings and list items included."""
-    if entry.body_format != "markdown":
-        return "\n\n".join(entry.body)
-    blocks: list[str] = []
-    for token in _markdown().parse("\n\n".join(entry.body)):
-        if token.type == "inline":
-            blocks.append("".join(_inline_text(token.children or [])))
-        elif token.type in ("code_block", "fence"):
-            blocks.append(token.content.rstrip("\n"))
-    return "\n\n".join(b for b in blocks if b)
-
-
-def _inline_text(children: Sequence[object]) -> Iterator[str]:
-    for child in children:
-        kind, content = getattr(child, "type", ""), getattr(child, "content", "")
-        if kind in ("text", "code_inline"):
-            yield content
-        elif kind in ("softbreak", "hardbreak"):
-            yield "\n" if kind == "hardbreak" else " "
-        elif kind == "image":
-            yield from _inline_text(getattr(child, "children", None) or [])
+    """The body as plain text (see `render.body_plain_text`: each body is parsed once)."""
+    return body_plain_text(entry)
 
 
 def article_row(entry: Entry, config: Config) -> dict[str, object]:

@@ -21,7 +21,7 @@ from .cite import absolute_url
 from .config import Config
 from .export import body_text
 from .model import DateValue, Page, Problem
-from .render import body_renderer, make_markdown
+from .render import body_html
 
 ATOM_NAME = "feed.xml"  # beside a listing's index.html: outlets/ap/feed.xml
 SITE_ATOM = "feed.xml"
@@ -100,7 +100,6 @@ def _entry_cache(base: str) -> AtomEntry:
     """Each article's <entry> is made once, however many feeds it is in; an undated one takes
     its feed's `updated` (Atom requires one) and so is made once per distinct value."""
     made: dict[tuple[str, str], str] = {}
-    body_html = body_renderer(make_markdown())
 
     def atom_entry(entry: Entry, feed_updated: str) -> str:
         key = (entry.url, "" if entry.date else feed_updated)

@@ -16,14 +16,14 @@ import jinja2
 
 from . import __version__
 from .archive import collect
-from .cache import LoadCache, changed_pages, content_key, page_fingerprint
+from .cache import BodyCache, LoadCache, changed_pages, content_key, page_fingerprint
 from .config import Config, load_config
 from .corpus_pass import resolve_corpus
 from .diagnostics import UserError
 from .feeds import feed_problems
 from .model import RAW, Article, Page, Problem
 from .output import Manifest, SiteWriter, check_output, output_lock, read_manifest, recover
-from .render import make_environment, render_page, template_hashes
+from .render import BODIES, make_environment, render_page, template_hashes
 from .site import plan_site
 from .sources import iter_article_files, load_file, read_file
 
@@ -111,6 +111,8 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
         raise UserError(f"articles folder {config.articles_dir} does not exist")
     check_output(out, (config.root, config.articles_dir))
     cache = LoadCache(None if options.clean else _cache_file(config))
+    bodies = BodyCache(None if options.clean else _cache_file(config, "bodies"))
+    bodies.load_into(BODIES)
     with output_lock(out):
         recover(out)
         articles, load_problems, skipped = load_articles(config.articles_dir, cache, progress)
@@ -121,6 +123,7 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
         rendered, written, render_problems = _render_and_write(
             pages, config, None if options.clean else read_manifest(out), progress)
         cache.save()
+        bodies.save(BODIES)
     return BuildResult(out, len(articles), len(pages), rendered, written, tuple(skipped),
                        tuple(problems + render_problems), time.perf_counter() - started)
 
@@ -134,8 +137,8 @@ def _apply_options(config: Config, options: BuildOptions) -> Config:
     )
 
 
-def _cache_file(config: Config) -> Path:
-    return config.root / ".newsarchive-cache" / f"{config.output_dir.name}-loads.pickle"
+def _cache_file(config: Config, kind: str = "loads") -> Path:
+    return config.root / ".newsarchive-cache" / f"{config.output_dir.name}-{kind}.pickle"
 
 
 def _render_and_write(

@@ -8,7 +8,7 @@ per worker.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -45,7 +45,7 @@ def make_environment(site_templates: Path | None) -> jinja2.Environment:
     )
     env.filters["relurl"] = relurl_filter
     env.globals["relurl"] = relurl_filter
-    env.filters["body_html"] = body_renderer(make_markdown())
+    env.filters["body_html"] = body_html
     env.filters["date_text"] = date_text
     env.filters["safe_url"] = safe_url
     return env
@@ -125,15 +125,88 @@ def _demote_headings(state: StateCore) -> None:
             token.tag = f"h{min(6, int(token.tag[1]) + 1)}"
 
 
-def body_renderer(md: MarkdownIt) -> Callable[[Any], Markup]:
+class BodyStore:
+    """Each Markdown body rendered once per build, and kept between builds by content hash.
+
+    An article's HTML is wanted by its page and by every feed it is in, its plain text by the
+    data export and the JSON feed; markdown-it is most of a build's time, so each is made once.
+    Keys are the hash of exactly what is rendered (the joined Markdown), so equal keys give
+    equal output; `saved` is what a previous build made (see `cache.BodyCache`).
+    """
+
+    def __init__(self) -> None:
+        self.html: dict[str, str] = {}
+        self.text: dict[str, str] = {}
+        self.used: set[str] = set()  # keys asked for in this build: what is worth saving
+        self._md: MarkdownIt | None = None
+        self._plain: MarkdownIt | None = None
+
+    def load(self, html: Mapping[str, str], text: Mapping[str, str]) -> None:
+        self.html.update(html)
+        self.text.update(text)
+
+    @staticmethod
+    def key(source: str) -> str:
+        return hashlib.blake2b(source.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+    def markdown_html(self, source: str) -> str:
+        key = self.key(source)
+        self.used.add(key)
+        found = self.html.get(key)
+        if found is None:
+            if self._md is None:
+                self._md = make_markdown()
+            found = self.html[key] = self._md.render(source)
+        return found
+
+    def markdown_text(self, source: str) -> str:
+        key = self.key(source)
+        self.used.add(key)
+        found = self.text.get(key)
+        if found is None:
+            if self._plain is None:
+                self._plain = MarkdownIt("commonmark", {"html": False})
+            found = self.text[key] = markdown_plain_text(self._plain, source)
+        return found
+
+
+BODIES = BodyStore()  # one per process: a memo of pure functions, inherited by forked workers
+
+
+def body_html(entry: Any) -> Markup:
     """`{{ article | body_html }}`: Markdown through markdown-it, text as escaped paragraphs."""
+    if entry.body_format == "markdown":
+        return Markup(BODIES.markdown_html("\n\n".join(entry.body)))
+    return Markup("\n").join(Markup("<p>{}</p>").format(p) for p in entry.body)
 
-    def body_html(entry: Any) -> Markup:
-        if entry.body_format == "markdown":
-            return Markup(md.render("\n\n".join(entry.body)))
-        return Markup("\n").join(Markup("<p>{}</p>").format(p) for p in entry.body)
 
-    return body_html
+def body_plain_text(entry: Any) -> str:
+    """The body as plain text, paragraphs separated by a blank line; Markdown loses its marks
+    (emphasis, link targets) but keeps every word, headings and list items included."""
+    if entry.body_format != "markdown":
+        return "\n\n".join(entry.body)
+    return BODIES.markdown_text("\n\n".join(entry.body))
+
+
+def markdown_plain_text(md: MarkdownIt, source: str) -> str:
+    blocks: list[str] = []
+    for token in md.parse(source):
+        if token.type == "inline":
+            blocks.append("".join(_inline_text(token.children or [])))
+        elif token.type in ("code_block", "fence"):
+            blocks.append(token.content.rstrip("\n"))
+    return "\n\n".join(b for b in blocks if b)
+
+
+def _inline_text(children: Sequence[object]) -> Iterator[str]:
+    for child in children:
+        kind, content = getattr(child, "type", ""), getattr(child, "content", "")
+        if kind in ("text", "code_inline"):
+            yield content
+        elif kind in ("softbreak", "hardbreak"):
+            yield "\n" if kind == "hardbreak" else " "
+        elif kind == "image":
+            yield from _inline_text(getattr(child, "children", None) or [])
 
 
 def date_text(date: DateValue | None) -> str:
