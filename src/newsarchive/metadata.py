@@ -11,11 +11,21 @@ Never `citation_journal_title` (Zotero then saves a Journal Article), and no `pr
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .archive import Archive, Entry
-from .cite import absolute_url, bibtex, citations, csl_json, parse_name, record_for_entry, ris
+from .cite import (
+    CitationRecord,
+    Citations,
+    absolute_url,
+    bibtex,
+    citations,
+    csl_json,
+    parse_name,
+    record_for_entry,
+    ris,
+)
 from .config import Config
 from .model import DateValue, Page
 from .related import related_index
@@ -114,24 +124,40 @@ def downloads(entry: Entry, key: str) -> tuple[Download, ...]:
                  for name, label, _ in CITE_FILES)
 
 
-def article_extras(archive: Archive, config: Config) -> Callable[[Entry], dict[str, object]]:
+Cited = Mapping[str, tuple[CitationRecord, Citations]]  # entry URL -> its record and styles
+
+
+def cited_entries(archive: Archive, config: Config) -> Cited:
+    """Every entry's citation record and styled citations, made once for the article pages,
+    the citation files and the data export."""
+    found: dict[str, tuple[CitationRecord, Citations]] = {}
+    for entry in archive.entries:
+        record = record_for_entry(entry, config.base_url, config.language)
+        found[entry.url] = (record, citations(record))
+    return found
+
+
+def article_extras(archive: Archive, config: Config,
+                   cited: Cited | None = None) -> Callable[[Entry], dict[str, object]]:
     """What the article page's context gets besides the entry; related lists are computed
     here once for the whole archive."""
     related = related_index(archive)
+    cited = cited_entries(archive, config) if cited is None else cited
 
     def extras(entry: Entry) -> dict[str, object]:
-        record = record_for_entry(entry, config.base_url, config.language)
-        return {"citations": citations(record), "related": related[entry.url],
+        record, styled = cited[entry.url]
+        return {"citations": styled, "related": related[entry.url],
                 "meta": article_meta(entry, config), "downloads": downloads(entry, record.key)}
 
     return extras
 
 
-def cite_pages(archive: Archive, config: Config) -> tuple[Page, ...]:
+def cite_pages(archive: Archive, config: Config, cited: Cited | None = None) -> tuple[Page, ...]:
     """BibTeX, RIS and CSL-JSON files beside each article page."""
+    cited = cited_entries(archive, config) if cited is None else cited
     pages: list[Page] = []
     for entry in archive.entries:
-        record = record_for_entry(entry, config.base_url, config.language)
+        record = cited[entry.url][0]
         folder = entry.url.removesuffix("index.html")
         pages += [Page.raw(folder + "cite.bib", bibtex(record).encode("utf-8")),
                   Page.raw(folder + "cite.ris", ris(record).encode("utf-8")),

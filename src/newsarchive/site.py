@@ -27,7 +27,7 @@ from .archive import Archive, Summary, Term, TermCount
 from .config import Config
 from .export import export_pages
 from .feeds import feed_pages
-from .metadata import article_extras, cite_pages, crawler_pages
+from .metadata import article_extras, cite_pages, cited_entries, crawler_pages
 from .model import Page
 from .search import search_pages
 
@@ -76,7 +76,8 @@ def plan_site(archive: Archive, config: Config) -> tuple[Page, ...]:
     site = SiteInfo(config.title, config.description, config.language, config.base_url)
     size = max(1, config.page_size)
     pages: list[Page] = [*listing_pages(site, "home", HOME, archive.summaries, size)]
-    extras = article_extras(archive, config)  # citations, related, meta: computed once
+    cited = cited_entries(archive, config)  # one record per article: pages, files, export
+    extras = article_extras(archive, config, cited)  # citations, related, meta: computed once
     pages += (Page(PurePosixPath(e.url), "article.html",
                    _context(site, e.url, e.title, article=e, **extras(e))) for e in archive.entries)
     for kind, heading, path, attribute in TERM_INDEXES:
@@ -101,8 +102,8 @@ def plan_site(archive: Archive, config: Config) -> tuple[Page, ...]:
     pages.append(Page(PurePosixPath("404.html"), "404.html",
                       _context(site, "404.html", "Page not found")))
     pages += (Page(PurePosixPath(path), template, {}) for path, template in STATIC_ASSETS)
-    pages += [*feed_pages(archive, config), *cite_pages(archive, config),
-              *export_pages(archive, config, site)]
+    pages += [*feed_pages(archive, config), *cite_pages(archive, config, cited),
+              *export_pages(archive, config, site, cited)]
     pages += crawler_pages(pages, config)
     pages += search_pages(archive, config)
     return tuple(pages)
