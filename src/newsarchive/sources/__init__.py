@@ -37,10 +37,9 @@ def load_file(path: Path, data: bytes) -> tuple[Article | None, list[Problem]]:
                               "load.unsupported", None, "warning")]
     if not data.strip():
         return None, [Problem(path, "file is empty", "load.empty", None, "error")]
-    if len(data) > MAX_FILE_BYTES:
-        size = len(data) / 1024 / 1024
-        return None, [Problem(path, f"file is {size:.0f} MiB, over the 20 MiB limit",
-                              "load.too-large", None, "error")]
+    if len(data) > MAX_FILE_BYTES:  # read_file stops just past the limit: the size is unknown
+        return None, [Problem(path, "file is over the 20 MiB limit", "load.too-large", None,
+                              "error")]
     if looks_binary(data):
         return None, [Problem(path, "file looks binary, not text", "load.binary", None, "error")]
     article, problems = loader(path, data)
