@@ -66,6 +66,10 @@ class Words:
     tag_prefixes: tuple[str, ...]
     not_name_words: frozenset[str]
     site_name_stopwords: frozenset[str]  # menu words that never name a site alone
+    bio_labels: frozenset[str]  # a line that opens an author bio box ("About the author")
+    bio_openers: tuple[str, ...]  # "About" + the author's name; longest first
+    bio_verbs: frozenset[str]  # "Jane Doe is/writes/covers ..."
+    comment_verbs: frozenset[str]  # "jane99 says:"
 
 
 def _read_yaml(name: str) -> dict[str, Any]:
@@ -123,4 +127,8 @@ def words() -> Words:
         tag_prefixes=_longest_first(raw.get("tag_prefixes")),
         not_name_words=_lower_set(raw.get("not_name_words")),
         site_name_stopwords=_lower_set(raw.get("site_name_stopwords")),
+        bio_labels=_lower_set(raw.get("bio_labels")),
+        bio_openers=_longest_first(raw.get("bio_openers")),
+        bio_verbs=_lower_set(raw.get("bio_verbs")),
+        comment_verbs=_lower_set(raw.get("comment_verbs")),
     )

@@ -29,6 +29,7 @@ from .page import (
     normalise,
     word_count,
 )
+from .tail import article_end
 
 __all__ = ["IN_PLACE_RULES", "load_text", "split_lines"]
 
@@ -132,7 +133,10 @@ def classify_lines(lines: list[Line]) -> Draft:
     body_start = read_header(lines, title + 1, span.body_end, draft)
     if above is not None and not (draft.date is None and take_date(draft, lines[above])):
         draft.remove(lines[above], "page.before-article")
-    read_body(lines, body_start, span.body_end, draft)
+    texts = [line.text for line in lines]
+    tail = article_end(texts, body_start, span.body_end, draft.authors)
+    read_body(lines, body_start, tail.index, draft)
+    _outside(lines, draft, range(tail.index, span.body_end), tail.rule)
     _outside(lines, draft, range(span.body_end, len(lines)), "page.after-article")
     if span.whole_page:
         take_site_name(draft, lines)
