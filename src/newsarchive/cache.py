@@ -10,7 +10,8 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
@@ -105,6 +106,55 @@ class BodyCache:
         with tmp.open("wb") as handle:
             pickle.dump((CACHE_VERSION, html, text), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, self.path)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildStamp:
+    """What a finished build read and reported, so a rebuild of the same inputs into the same
+    output can say "nothing to do" from hashes alone, without loading or planning."""
+
+    inputs: str  # `inputs_key` of the build
+    manifest: str  # hash of the manifest bytes it left in the output
+    articles: int
+    pages: int
+    skipped: tuple[tuple[str, str], ...]
+    problems: tuple[Problem, ...]  # everything but the config's own problems
+
+
+def inputs_key(parts: Iterable[str], files: Iterable[Path]) -> str:
+    """One hash over `parts` (config, versions) and the path and bytes of each file."""
+    digest = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    for path in files:
+        digest.update(os.fsencode(path) + b"\0")
+        try:
+            digest.update(content_key(path.read_bytes()).encode())
+        except OSError as exc:
+            digest.update(f"unreadable {exc.errno}".encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def read_stamp(path: Path) -> BuildStamp | None:
+    try:
+        with path.open("rb") as handle:
+            version, stamp = pickle.load(handle)
+    except Exception:  # missing or damaged: the build simply runs
+        return None
+    return stamp if version == CACHE_VERSION and isinstance(stamp, BuildStamp) else None
+
+
+def write_stamp(path: Path, stamp: BuildStamp | None) -> None:
+    """Record a finished build; None removes the record (the next build then runs in full)."""
+    if stamp is None:
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    with tmp.open("wb") as handle:
+        pickle.dump((CACHE_VERSION, stamp), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
 
 
 def page_fingerprint(page: Page, template_hash: str) -> str:

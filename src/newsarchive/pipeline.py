@@ -16,14 +16,32 @@ import jinja2
 
 from . import __version__
 from .archive import collect
-from .cache import BodyCache, LoadCache, changed_pages, content_key, page_fingerprint
+from .cache import (
+    BodyCache,
+    BuildStamp,
+    LoadCache,
+    changed_pages,
+    content_key,
+    inputs_key,
+    page_fingerprint,
+    read_stamp,
+    write_stamp,
+)
 from .config import Config, load_config
 from .corpus_pass import resolve_corpus
 from .diagnostics import UserError
 from .feeds import feed_problems
 from .model import RAW, Article, Page, Problem
-from .output import Manifest, SiteWriter, check_output, output_lock, read_manifest, recover
-from .render import BODIES, make_environment, render_page, template_hashes
+from .output import (
+    MARKER,
+    Manifest,
+    SiteWriter,
+    check_output,
+    output_lock,
+    read_manifest,
+    recover,
+)
+from .render import BODIES, BUILTIN_TEMPLATES, make_environment, render_page, template_hashes
 from .site import plan_site
 from .sources import iter_article_files, load_file, read_file
 
@@ -110,22 +128,68 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
     if not config.articles_dir.is_dir():
         raise UserError(f"articles folder {config.articles_dir} does not exist")
     check_output(out, (config.root, config.articles_dir))
-    cache = LoadCache(None if options.clean else _cache_file(config))
-    bodies = BodyCache(None if options.clean else _cache_file(config, "bodies"))
-    bodies.load_into(BODIES)
     with output_lock(out):
         recover(out)
+        key = inputs_key(_stamp_parts(config), _input_files(config))
+        stamp = None if options.clean else _unchanged(out, _cache_file(config, "stamp"), key)
+        if stamp is not None:  # same inputs, same output: nothing to load, plan or write
+            return BuildResult(out, stamp.articles, stamp.pages, (), (), stamp.skipped,
+                               tuple(problems) + stamp.problems, time.perf_counter() - started)
+        cache = LoadCache(None if options.clean else _cache_file(config))
+        bodies = BodyCache(None if options.clean else _cache_file(config, "bodies"))
+        bodies.load_into(BODIES)
         articles, load_problems, skipped = load_articles(config.articles_dir, cache, progress)
         articles, resolve_problems = resolve_corpus(articles)
         archive, collect_problems = collect(articles, config)
         pages = plan_site(archive, config)
-        problems += load_problems + resolve_problems + collect_problems + feed_problems(config)
+        found = load_problems + resolve_problems + collect_problems + feed_problems(config)
         rendered, written, render_problems = _render_and_write(
             pages, config, None if options.clean else read_manifest(out), progress)
         cache.save()
         bodies.save(BODIES)
+        write_stamp(_cache_file(config, "stamp"), None if render_problems else BuildStamp(
+            key, _manifest_hash(out), len(articles), len(pages), tuple(skipped), tuple(found)))
     return BuildResult(out, len(articles), len(pages), rendered, written, tuple(skipped),
-                       tuple(problems + render_problems), time.perf_counter() - started)
+                       tuple(problems + found + render_problems), time.perf_counter() - started)
+
+
+def _stamp_parts(config: Config) -> list[str]:
+    """Everything besides the input files that decides the output's bytes."""
+    return [__version__, repr(dataclasses.replace(config, workers=0)),
+            os.environ.get("SOURCE_DATE_EPOCH", ""), _pagefind_version()]
+
+
+def _pagefind_version() -> str:
+    from .search_pagefind import pagefind_version
+
+    return pagefind_version()
+
+
+def _input_files(config: Config) -> list[Path]:
+    """The article files and every template file (theme and site), in a fixed order."""
+    files = [path for path, _ in iter_article_files(config.articles_dir)]
+    for folder in (BUILTIN_TEMPLATES, config.templates_dir):
+        if folder is not None and folder.is_dir():
+            files += sorted(p for p in folder.rglob("*") if p.is_file())
+    return files
+
+
+def _unchanged(out: Path, stamp_file: Path, key: str) -> BuildStamp | None:
+    """The last build's stamp when it read these very inputs and its output is still whole."""
+    stamp = read_stamp(stamp_file)
+    if stamp is None or stamp.inputs != key or _manifest_hash(out) != stamp.manifest:
+        return None
+    manifest = read_manifest(out)
+    if manifest is None or not all(os.path.isfile(out / path) for path in manifest.files):
+        return None
+    return stamp
+
+
+def _manifest_hash(out: Path) -> str:
+    try:
+        return content_key((out / MARKER).read_bytes())
+    except OSError:
+        return "missing"
 
 
 def _apply_options(config: Config, options: BuildOptions) -> Config:
