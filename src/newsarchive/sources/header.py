@@ -78,6 +78,8 @@ def _strong_header_ahead(lines: list[Line], index: int, draft: Draft) -> bool:
 
 def _dek_here(lines: list[Line], index: int, draft: Draft) -> bool:
     """A standfirst sits above a byline, date or photo, not below both byline and date."""
+    if draft.authors and draft.date is not None:
+        return False
     for line in lines[index + 1: index + 1 + HEADER_LOOKAHEAD]:
         if is_paragraph(line.text):
             return False

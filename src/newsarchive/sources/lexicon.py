@@ -70,6 +70,7 @@ class Words:
     bio_openers: tuple[str, ...]  # "About" + the author's name; longest first
     bio_verbs: frozenset[str]  # "Jane Doe is/writes/covers ..."
     comment_verbs: frozenset[str]  # "jane99 says:"
+    furniture_phrases: tuple[str, ...]  # "protected by recaptcha": a short line with one is furniture
 
 
 def _read_yaml(name: str) -> dict[str, Any]:
@@ -131,4 +132,5 @@ def words() -> Words:
         bio_openers=_longest_first(raw.get("bio_openers")),
         bio_verbs=_lower_set(raw.get("bio_verbs")),
         comment_verbs=_lower_set(raw.get("comment_verbs")),
+        furniture_phrases=_longest_first(raw.get("furniture_phrases")),
     )

@@ -14,7 +14,11 @@ HeaderTest = Callable[[str], bool]
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 SENTENCE_END = re.compile(r"[.!?…。！？»”\"')]\s*$")
 CREDIT_TAIL = re.compile(r"\((?:[^()]*(?:photo|image|credit|file|foto)[^()]*|[^()]{2,50}/[^()]{2,50})"
-                         r"\)\s*$|\[(?:file|photo|image)?[^\[\]]{0,60}\]\s*$", re.IGNORECASE)
+                         r"\)\s*(?:less)?$|\[(?:file|photo|image)?[^\[\]]{0,60}\]\s*$", re.IGNORECASE)
+# A caption cut short with its expand toggle (`The Islanders ... more`).
+CAPTION_TOGGLE = re.compile(r"\w\s*(?:\.\.\.|…)\s*more$", re.IGNORECASE)
+# A long caption ending in its credit: `... on July 25, 2019. Jane Doe / AP file`.
+SLASH_CREDIT = re.compile(r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3} ?/ ?([\w .&-]{2,40}?)(?: file)?$")
 NORMAL = re.compile(r"[^\w+#&'’ ]+")
 COUNT = re.compile(r"^([\d.,]+\s*(?:[kKmM](?![^\W\d_]))?)\s*(.*)$")
 COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*,?\s*"
@@ -80,6 +84,9 @@ def match_boilerplate(text: str) -> str | None:
         return "boilerplate.reading-time"
     if word_count(text) <= 14 and re.search(r"\b(?:subscribe|newsletter|sign up)\b", norm):
         return "boilerplate.newsletter"
+    low = text.casefold()
+    if word_count(text) <= 30 and any(p in low for p in vocab.furniture_phrases):
+        return "boilerplate.phrase"
     return None
 
 
@@ -100,6 +107,11 @@ def match_caption(text: str) -> str | None:
         return "caption.copyright"
     if CREDIT_TAIL.search(text[-200:]):
         return "caption.credit-tail"
+    if CAPTION_TOGGLE.search(text[-40:]):
+        return "caption.toggle"
+    credit = SLASH_CREDIT.search(text[-80:])
+    if credit and credit[1].strip().casefold() in vocab.photo_credits and word_count(text) <= 50:
+        return "caption.slash-credit"
     tail = re.split(r"[,/]|\s-\s", text)[-1].strip(" .").casefold()
     if word_count(text) <= 12 and tail in vocab.photo_credits and ("," in text or "/" in text):
         return "caption.credit"

@@ -81,7 +81,8 @@ def read_body(lines: list[Line], start: int, end: int, draft: Draft) -> None:
 
 RELATED_LABELS = frozenset({"more", "related", "related articles", "related stories", "read more",
                             "see also", "read also", "also read", "recommended", "more from",
-                            "you may also like", "you might also like", "trending news"})
+                            "you may also like", "you might also like", "trending news",
+                            "related news"})
 
 
 def _outside(lines: list[Line], draft: Draft, indexes: Iterable[int], rule: str) -> None:
