@@ -40,7 +40,7 @@ STOP_WORDS = frozenset((
     "you",
 ))
 _WORD = re.compile(r"[^\W_]+")
-_NON_ASCII_CHUNK = re.compile(r"(\S*[^\x00-\x7f]\S*)")
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 GLOBAL = "NEWSARCHIVE_SEARCH"  # index.js assigns window.NEWSARCHIVE_SEARCH = {...}
 CALLBACK = "NEWSARCHIVE_SEARCH_CHUNK"  # shard and docs files call it with (name, data)
 
@@ -72,17 +72,20 @@ def tokens(text: str) -> list[str]:
     """Words as both the index and search.js see them; the two must stay in step.
 
     search.js folds the whole text (NFKD, marks dropped, lower case) and then splits on anything
-    not a letter or digit; folding only the space-separated chunks that hold non-ASCII gives the
-    same words several times faster on mostly-ASCII news text.
+    not a letter or digit. ASCII text is its own fold; otherwise the whole text is normalised at
+    once (C code) and marks are dropped only from its non-ASCII runs: ~3x faster than folding
+    chunk by chunk, and the same words (NFKD never joins or splits across whitespace).
     """
-    words: list[str] = []
-    for n, part in enumerate(_NON_ASCII_CHUNK.split(text)):
-        if n % 2:  # a chunk with non-ASCII characters
-            folded = "".join(ch for ch in unicodedata.normalize("NFKD", part)
-                             if not unicodedata.category(ch).startswith("M"))
-            part = folded
-        words += _WORD.findall(part.lower())
-    return [w for w in words if 2 <= len(w) <= MAX_TOKEN and w not in STOP_WORDS]
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        if not text.isascii():
+            text = _NON_ASCII_RUN.sub(_drop_marks, text)
+    return [w for w in _WORD.findall(text.lower())
+            if 2 <= len(w) <= MAX_TOKEN and w not in STOP_WORDS]
+
+
+def _drop_marks(run: re.Match[str]) -> str:
+    return "".join(ch for ch in run.group() if not unicodedata.category(ch).startswith("M"))
 
 
 def shard_of(token: str) -> str:
