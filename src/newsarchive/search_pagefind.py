@@ -18,6 +18,7 @@ import hashlib
 import json
 import re
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import PackageNotFoundError, version
@@ -46,14 +47,40 @@ def pagefind_files(records: Sequence[SearchRecord], language: str) -> dict[str, 
     """
     if pagefind_version() == "none" or not records:
         return {}
-    with tempfile.TemporaryDirectory(prefix="newsarchive-pagefind-") as tmp:
-        folder = Path(tmp) / PAGEFIND_DIR
-        # a thread of its own: the caller may already run an event loop (a server, Playwright)
-        with ThreadPoolExecutor(1) as pool:
-            pool.submit(asyncio.run, _run_pagefind(records, language, folder)).result()
+    for _ in range(2):  # one retry: Pagefind's output has been seen unsettled under load
+        with tempfile.TemporaryDirectory(prefix="newsarchive-pagefind-") as tmp:
+            folder = Path(tmp) / PAGEFIND_DIR
+            # a thread of its own: the caller may already run an event loop (a server, Playwright)
+            with ThreadPoolExecutor(1) as pool:
+                pool.submit(asyncio.run, _run_pagefind(records, language, folder)).result()
+            try:
+                files = _settled_files(folder)
+            except RuntimeError:
+                continue
+        return {f"{PAGEFIND_DIR}/{path}": data for path, data in stable_bundle(files).items()}
+    return {}  # the compact index, which search.js falls back to, still serves every mode
+
+
+def _settled_files(folder: Path, attempts: int = 60) -> dict[str, bytes]:
+    """Read Pagefind's output once it has settled.
+
+    Pagefind can answer `write_files` before its last files are flushed (seen under load: an
+    empty pagefind-entry.json), so read until the entry file parses and two reads agree.
+    """
+    previous: dict[str, bytes] | None = None
+    for _ in range(attempts):
         files = {path.relative_to(folder).as_posix(): path.read_bytes()
                  for path in sorted(folder.rglob("*")) if path.is_file()}
-    return {f"{PAGEFIND_DIR}/{path}": data for path, data in stable_bundle(files).items()}
+        try:
+            json.loads(files.get("pagefind-entry.json", b""))
+        except ValueError:
+            previous = None
+        else:
+            if files == previous:
+                return files
+            previous = files
+        time.sleep(0.05)
+    raise RuntimeError("Pagefind's output did not settle; search falls back to the built-in index")
 
 
 def pagefind_record(record: SearchRecord, language: str) -> dict[str, Any]:
