@@ -19,13 +19,11 @@ from .cite import (
     CitationRecord,
     Citations,
     absolute_url,
-    bibtex,
     citations,
-    csl_json,
     parse_name,
     record_for_entry,
-    ris,
 )
+from .cite_formats import bibtex, csl_json, ris
 from .config import Config
 from .model import DateValue, Page
 from .related import related_index
