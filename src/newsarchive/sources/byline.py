@@ -110,15 +110,40 @@ def is_person(segment: str, *, lone_word: bool = False) -> bool:
     return not is_organisation(segment)
 
 
+def _is_glued_label(tail: str, head: str) -> bool:
+    """`View More Articles`, `Follow`, `More from Jane Doe`: a profile link's label.
+
+    Sites print a link beside the author's name with no space between them, so a copy glues the
+    label to the name; the label is furniture words only, or furniture words and the name again.
+    """
+    vocab = words().boilerplate_lines
+    tail_words = re.findall(r"\w+", tail.casefold())
+    if len(tail_words) >= 2 and all(w in vocab for w in tail_words):
+        return True
+    if len(tail) >= 5 and " ".join(tail_words) in vocab:  # `Follow`, `Email` (not `Line`, `Pin`)
+        return True
+    head_words = re.findall(r"\w+", head.casefold())
+    label = tail_words[: len(tail_words) - len(head_words)]
+    return bool(label) and tail_words[len(label):] == head_words and " ".join(label) in vocab
+
+
+def glued_label_at(text: str) -> int | None:
+    """Where a profile link's label glued to a name starts (`Jane DoeFollow` -> 8), or None."""
+    for m in re.finditer(r"(?<=[a-z])(?=[A-Z])", text):
+        if _is_glued_label(text[m.start():], text[: m.start()]):
+            return m.start()
+    return None
+
+
 def _split_glued_role(text: str) -> str:
-    """`Meg JamesStaff Writer` -> `Meg James, Staff Writer` when the glued tail is a role."""
+    """`Meg JamesStaff Writer` -> `Meg James, Staff Writer` when the glued tail is a role;
+    a glued link label (`Jane DoeView More Articles`) is cut off."""
     for m in re.finditer(r"(?<=[a-z])(?=[A-Z])", text):
         tail = text[m.start():]
         if _is_role(tail):
             return text[: m.start()] + ", " + tail
-        tail_words = re.findall(r"\w+", tail.casefold())
-        if len(tail_words) >= 2 and all(w in words().boilerplate_lines for w in tail_words):
-            return text[: m.start()]  # `Jose AltoverosView More Articles`: a glued link label
+        if _is_glued_label(tail, text[: m.start()]):
+            return text[: m.start()]
     return text
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 
 from ..model import FieldSource, RemovedLine
-from .byline import parse_byline
+from .byline import glued_label_at, parse_byline
 from .dates import find_date, is_date_line
 from .draft import OUTLET_RANK, Draft, Line
 from .finder import LineTests
@@ -147,6 +147,9 @@ def _header_line(draft: Draft, line: Line) -> None:
         return
     if _take_byline(draft, line, prefixed_only=True):
         return
+    if not draft.authors and glued_label_at(text) is not None \
+            and _take_byline(draft, line, prefixed_only=False):
+        return  # `Jane DoeView More Articles`: a name, though its link label reads as furniture
     if (name := match_boilerplate(text)) is not None or has_caption_prefix(text):
         draft.remove(line, name or "caption.prefix")
         return
