@@ -50,6 +50,7 @@ class HeadlineWeights:
     date_below: float = 1.0  # a date within three lines below
     header_near: float = 0.5  # any header line within six lines below, or a byline right above
     printed_again: float = 1.0  # the same line printed once or twice more on the page
+    printed_often: float = -1.0  # printed four times or more: a repeated caption or label
     beat_first_line: float = 1.0  # how much better than line 1 a lower headline must score
     in_list: float = -1.0  # title-shaped lines on both sides: a list of related stories
     per_line_away: float = -0.03  # distance from the first body paragraph
@@ -119,8 +120,11 @@ def headline_score(view: PageView, index: int, body_start: int) -> float:
     if any(is_header(t) for t in texts[index + 1: index + 7]) or (
             index > 0 and tests.is_byline(texts[index - 1])):
         score += w.header_near
-    if 2 <= view.printed.get(normalise(text), 0) <= 3:  # more often: a repeated caption
+    printed = view.printed.get(normalise(text), 0)
+    if 2 <= printed <= 3:
         score += w.printed_again
+    elif printed >= 4:  # a headline is printed at most thrice (title, breadcrumb, share text)
+        score += w.printed_often
     if 0 < index < len(texts) - 1 and all(
             _is_candidate(texts[i], is_header) for i in (index - 1, index + 1)):
         score += w.in_list
