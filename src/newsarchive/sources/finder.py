@@ -53,6 +53,7 @@ class HeadlineWeights:
     printed_often: float = -1.0  # printed four times or more: a repeated caption or label
     beat_first_line: float = 1.0  # how much better than line 1 a lower headline must score
     in_list: float = -1.0  # title-shaped lines on both sides: a list of related stories
+    in_records: float = -1.0  # one of 3+ teasers of the same shape (`LABEL / headline / date`)
     per_line_away: float = -0.03  # distance from the first body paragraph
     sentence_end: float = -0.8  # ends like a sentence: more often a dek than a headline
 
@@ -103,6 +104,41 @@ class PageView:
     tests: LineTests
     lede: frozenset[str]  # content words of the first body paragraphs
     printed: dict[str, int]  # normalised line -> how many times it is printed
+    shapes: tuple[str, ...]  # each line's shape (_shape), for lists of teasers
+
+
+RECORD_PERIODS = (2, 3, 4)  # lines per teaser in a list of related stories
+RECORD_COUNT = 3  # teasers of the same shape in a row make a list
+
+
+def _shape(text: str, tests: LineTests) -> str:
+    """What a line is, coarsely, so that the teasers of a related-stories list look alike."""
+    if _is_candidate(text, tests.is_header):
+        return "headline"
+    if tests.is_dated(text):
+        return "date"
+    if tests.is_byline(text):
+        return "byline"
+    return "label" if word_count(text) <= 3 else "text"
+
+
+def in_record_list(view: PageView, index: int) -> bool:
+    """The line is one of RECORD_COUNT teasers in a row whose lines repeat the same shapes
+    (`AUTO NEWS / headline / May 15, 2017`, thrice): a list of related stories, not the article.
+
+    A headline's own header (label, headline, byline, date) is printed once, so it never repeats.
+    """
+    shapes = view.shapes
+    for period in RECORD_PERIODS:
+        span = period * RECORD_COUNT
+        for start in range(max(0, index - span + 1), index + 1):
+            if start + span > len(shapes):
+                break
+            window = shapes[start: start + span]
+            if len(set(window[:period])) > 1 and all(
+                    window[j] == window[j + period] for j in range(span - period)):
+                return True
+    return False
 
 
 def headline_score(view: PageView, index: int, body_start: int) -> float:
@@ -128,6 +164,8 @@ def headline_score(view: PageView, index: int, body_start: int) -> float:
     if 0 < index < len(texts) - 1 and all(
             _is_candidate(texts[i], is_header) for i in (index - 1, index + 1)):
         score += w.in_list
+    if in_record_list(view, index):
+        score += w.in_records
     if text.rstrip().endswith("."):
         score += w.sentence_end
     return score + w.per_line_away * (body_start - index)
@@ -148,7 +186,9 @@ def _page_view(texts: list[str], body_start: int, tests: LineTests) -> PageView:
     for text in texts:
         key = normalise(text)
         printed[key] = printed.get(key, 0) + 1
-    return PageView(texts, tests, frozenset(lede), printed)
+    low = max(0, body_start - TITLE_LOOKBACK - 2 * max(RECORD_PERIODS) * RECORD_COUNT)
+    shapes = tuple("" if i < low else _shape(t, tests) for i, t in enumerate(texts[:body_start + 12]))
+    return PageView(texts, tests, frozenset(lede), printed, shapes)
 
 
 @dataclass(frozen=True, slots=True)

@@ -138,6 +138,15 @@ def take_date(draft: Draft, line: Line, *, also_byline: bool = False) -> bool:
     return True
 
 
+def _capitals_label(text: str) -> bool:
+    """A bare "name" in capitals is a section label (`CAR REVIEWS`), as in the page finder;
+    a capitals credit naming only an outlet (`REUTERS`) still counts (`BY X` is read earlier)."""
+    if any(c.islower() for c in text):
+        return False
+    byline = parse_byline(text)
+    return byline is not None and bool(byline.authors)
+
+
 def _header_line(draft: Draft, line: Line) -> None:
     """Classify one header line (the order is the rule table's priority)."""
     text = line.text
@@ -156,7 +165,8 @@ def _header_line(draft: Draft, line: Line) -> None:
     if text.startswith("(") and text.endswith(")"):
         draft.remove(line, "caption.credit-parenthesised")
         return
-    if not draft.authors and _take_byline(draft, line, prefixed_only=False):
+    if not draft.authors and not _capitals_label(text) \
+            and _take_byline(draft, line, prefixed_only=False):
         return
     for rule in (match_caption, match_related):
         if (name := rule(text)) is not None:
