@@ -29,6 +29,7 @@ class LineTests:
 PAGE_MIN_LEAD = 30  # lines before the body run: more than this and the copy is a whole page
 TITLE_LOOKBACK = 40  # how far above the body run the headline may sit
 LEDE_LINES = 6  # body paragraphs whose words a headline is compared with
+COUNT_TAIL = re.compile(r"\(\d[\d,.]*[kKmM]?\)\s*$")  # `Headline (185)`: a most-read list's entry
 CONTENT_WORD = re.compile(r"[^\W\d_]{4,}|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,}")
 
 
@@ -62,10 +63,13 @@ WEIGHTS = HeadlineWeights()
 
 
 def _weights(texts: list[str]) -> list[float]:
-    """Long lines pull a run together; short lines (menus, buttons) push it apart."""
+    """Long lines pull a run together; short lines (menus, buttons) push it apart. A line ending
+    in a bare count (`Headline (185)`: comments or reads) is a list entry, however long."""
     out: list[float] = []
     for text in texts:
-        if is_paragraph(text):
+        if COUNT_TAIL.search(text):
+            out.append(-0.35)
+        elif is_paragraph(text):
             out.append(min(len(text) / 80.0, 4.0))
         else:
             out.append(-0.35 if word_count(text) <= 12 else 0.2)
