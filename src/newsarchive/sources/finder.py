@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .page import is_paragraph, is_title_shaped, normalise, word_count
+from .page import is_glued_teaser, is_paragraph, is_title_shaped, normalise, word_count
 
 HeaderTest = Callable[[str], bool]
 
@@ -64,10 +64,11 @@ WEIGHTS = HeadlineWeights()
 
 def _weights(texts: list[str]) -> list[float]:
     """Long lines pull a run together; short lines (menus, buttons) push it apart. A line ending
-    in a bare count (`Headline (185)`: comments or reads) is a list entry, however long."""
+    in a bare count (`Headline (185)`: comments or reads) or a headline glued to its summary is a
+    list entry, however long."""
     out: list[float] = []
     for text in texts:
-        if COUNT_TAIL.search(text):
+        if COUNT_TAIL.search(text) or is_glued_teaser(text):
             out.append(-0.35)
         elif is_paragraph(text):
             out.append(min(len(text) / 80.0, 4.0))
@@ -95,7 +96,7 @@ def _content_words(text: str) -> set[str]:
 
 def _is_candidate(text: str, is_header: HeaderTest) -> bool:
     """Title-shaped, not a header line, not a dek-like full sentence paragraph."""
-    if is_header(text) or not is_title_shaped(text):
+    if not is_title_shaped(text) or is_header(text):  # the cheap test first
         return False
     return not (is_paragraph(text) and text.rstrip().endswith((".", "。")))
 
@@ -108,7 +109,6 @@ class PageView:
     tests: LineTests
     lede: frozenset[str]  # content words of the first body paragraphs
     printed: dict[str, int]  # normalised line -> how many times it is printed
-    shapes: tuple[str, ...]  # each line's shape (_shape), for lists of teasers
 
 
 RECORD_PERIODS = (2, 3, 4)  # lines per teaser in a list of related stories
@@ -126,21 +126,32 @@ def _shape(text: str, tests: LineTests) -> str:
     return "label" if word_count(text) <= 3 else "text"
 
 
-def in_record_list(view: PageView, index: int) -> bool:
+def in_record_list(view: PageView, index: int, limit: int) -> bool:
     """The line is one of RECORD_COUNT teasers in a row whose lines repeat the same shapes
     (`AUTO NEWS / headline / May 15, 2017`, thrice): a list of related stories, not the article.
 
     A headline's own header (label, headline, byline, date) is printed once, so it never repeats.
+    Teasers sit above the body (`limit`); shapes are computed only where headlines repeat.
     """
-    shapes = view.shapes
+    texts, tests, size = view.texts, view.tests, min(limit, len(view.texts))
+    shapes: dict[int, str] = {}
+
+    def shape(i: int) -> str:
+        if i not in shapes:
+            shapes[i] = _shape(texts[i], tests) if 0 <= i < size else ""
+        return shapes[i]
+
     for period in RECORD_PERIODS:
         span = period * RECORD_COUNT
-        for start in range(max(0, index - span + 1), index + 1):
-            if start + span > len(shapes):
-                break
-            window = shapes[start: start + span]
-            if len(set(window[:period])) > 1 and all(
-                    window[j] == window[j + period] for j in range(span - period)):
+        heads = [m for m in range(1 - RECORD_COUNT, RECORD_COUNT)
+                 if 0 <= index + m * period < size
+                 and _is_candidate(texts[index + m * period], tests.is_header)]
+        if not any(all(m in heads for m in range(first, first + RECORD_COUNT))
+                   for first in range(1 - RECORD_COUNT, 1)):
+            continue
+        for start in range(max(0, index - span + 1), min(index + 1, size - span + 1)):
+            if len({shape(j) for j in range(start, start + period)}) > 1 and all(
+                    shape(j) == shape(j + period) for j in range(start, start + span - period)):
                 return True
     return False
 
@@ -168,7 +179,7 @@ def headline_score(view: PageView, index: int, body_start: int) -> float:
     if 0 < index < len(texts) - 1 and all(
             _is_candidate(texts[i], is_header) for i in (index - 1, index + 1)):
         score += w.in_list
-    if in_record_list(view, index):
+    if in_record_list(view, index, body_start):
         score += w.in_records
     if text.rstrip().endswith("."):
         score += w.sentence_end
@@ -190,9 +201,7 @@ def _page_view(texts: list[str], body_start: int, tests: LineTests) -> PageView:
     for text in texts:
         key = normalise(text)
         printed[key] = printed.get(key, 0) + 1
-    low = max(0, body_start - TITLE_LOOKBACK - 2 * max(RECORD_PERIODS) * RECORD_COUNT)
-    shapes = tuple("" if i < low else _shape(t, tests) for i, t in enumerate(texts[:body_start + 12]))
-    return PageView(texts, tests, frozenset(lede), printed, shapes)
+    return PageView(texts, tests, frozenset(lede), printed)
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,35 @@ def is_title_shaped(text: str) -> bool:
     return not text.rstrip().endswith((",", ":", ";")) and not text.startswith(("©", "("))
 
 
+GLUE = re.compile(r"(?<=[a-z0-9)!?])(?=[A-Z])")  # a link's text runs into the next one's
+TITLE_SMALL_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or",
+                               "but", "by", "with", "from", "as", "vs", "vs.", "is"})
+
+
+def _title_word(word: str) -> bool:
+    return word[:1].isupper() or not word[:1].isalpha() or word.casefold() in TITLE_SMALL_WORDS
+
+
+@functools.lru_cache(maxsize=16384)
+def is_glued_teaser(text: str) -> bool:
+    """`Michigan To Mail Panel Applications To 250,000The state will mail ...`: a teaser whose
+    Title Case headline runs into its summary sentence with no break (menus and headline lists).
+
+    The head must be 4+ capitalised words with nothing but small words between them, and the
+    tail a sentence (half its words lower-case) opening with a word, not a glued letter (`GaN`).
+    """
+    for match in GLUE.finditer(text):
+        head, tail = text[: match.start()].split(), text[match.start():].split()
+        if not all(_title_word(w) for w in head):
+            return False  # past the point where a Title Case headline could end
+        if sum(1 for w in head if w[:1].isupper()) < 4 or len(tail) < 6:
+            continue
+        lower = sum(1 for w in tail[1:] if w[:1].islower())
+        if (len(tail[0]) > 1 or tail[0] in ("A", "I")) and lower * 2 >= len(tail) - 1:
+            return True
+    return False
+
+
 # --- line rules: each returns a rule name when it fires, else None ----------------------------
 
 @functools.lru_cache(maxsize=16384)
