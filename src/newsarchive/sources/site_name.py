@@ -31,8 +31,8 @@ SITE_LINES: tuple[tuple[str, re.Pattern[str]], ...] = (
                              + r"(?i:\s*(?:\?|!|on (?:\w+ ?){1,3}|my homepage|feedback|apps?"
                                r"|newsletters?|today|now))?[.!]?$")),
     ("site.feedback", re.compile(r"^(?i:send) " + NAME + r" (?i:feedback)$")),
-    ("site.newsletter", re.compile(r"^" + NAME + r"(?i:'s|’s)? (?i:newsletters?|apps?|daily|weekly)"
-                                   r"[.!]?$")),
+    ("site.newsletter", re.compile(r"^" + NAME + r"(?:(?i:'s|’s)? (?i:newsletters?|apps?)"
+                                   r"|(?i:'s|’s) (?i:daily|weekly))[.!]?$")),  # `X Daily`: a name
     ("site.subscribe", re.compile(r"(?i:subscribe to) " + NAME + r"(?i:'s|’s)? (?i:newsletters?"
                                   r"|on (?:youtube|twitter|facebook|instagram|telegram|whatsapp)"
                                   r"|daily|weekly|free|podcast)")),
