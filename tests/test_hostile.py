@@ -457,48 +457,43 @@ PROVOKE_HANDLERS = """() => {
 
 
 @pytest.mark.browser
-def test_no_script_runs_in_the_browser_on_any_hostile_page(hostile_build: HostileBuild) -> None:
+def test_no_script_runs_in_the_browser_on_any_hostile_page(hostile_build: HostileBuild,
+                                                          chromium_browser: Any) -> None:
     """Every page from file://: no dialog, no console error, no request leaving file://, and
     event handlers provoked on every element still set no canary. Clicks are synthetic events, so
     no link is followed."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
     events: list[str] = []
     pages = sorted(hostile_build.out.rglob("*.html"))
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context()
+    context = chromium_browser.new_context()
+    try:
 
-            def route(route: object) -> None:
-                request = route.request  # type: ignore[attr-defined]
-                if not request.url.startswith("file://"):
-                    events.append(f"request {request.url}")
-                    route.abort()  # type: ignore[attr-defined]
-                else:
-                    route.continue_()  # type: ignore[attr-defined]
+        def route(route: object) -> None:
+            request = route.request  # type: ignore[attr-defined]
+            if not request.url.startswith("file://"):
+                events.append(f"request {request.url}")
+                route.abort()  # type: ignore[attr-defined]
+            else:
+                route.continue_()  # type: ignore[attr-defined]
 
-            context.route("**/*", route)
-            page = context.new_page()
-            here: list[str] = [""]
-            page.on("dialog", lambda d: (events.append(f"{here[0]}: dialog {d.message!r}"),
-                                         d.dismiss()))
-            page.on("console", lambda m: m.type == "error" and events.append(
-                f"{here[0]}: console {m.text}"))
-            page.on("pageerror", lambda e: events.append(f"{here[0]}: page error {e}"))
-            page.on("popup", lambda p: events.append(f"{here[0]}: popup {p.url}"))
-            for path in pages:
-                here[0] = path.relative_to(hostile_build.out).as_posix()
-                page.goto(path.as_uri(), wait_until="load")
-                if not page.evaluate(PROVOKE_HANDLERS):
-                    events.append(f"{here[0]}: window.__pwned was set")
-                if not page.url.startswith(path.as_uri()):
-                    events.append(f"{here[0]}: navigated away to {page.url}")
-            shown = search_for_hostile_words(page, hostile_build.out, here, events)
-        finally:
-            browser.close()
+        context.route("**/*", route)
+        page = context.new_page()
+        here: list[str] = [""]
+        page.on("dialog", lambda d: (events.append(f"{here[0]}: dialog {d.message!r}"),
+                                     d.dismiss()))
+        page.on("console", lambda m: m.type == "error" and events.append(
+            f"{here[0]}: console {m.text}"))
+        page.on("pageerror", lambda e: events.append(f"{here[0]}: page error {e}"))
+        page.on("popup", lambda p: events.append(f"{here[0]}: popup {p.url}"))
+        for path in pages:
+            here[0] = path.relative_to(hostile_build.out).as_posix()
+            page.goto(path.as_uri(), wait_until="load")
+            if not page.evaluate(PROVOKE_HANDLERS):
+                events.append(f"{here[0]}: window.__pwned was set")
+            if not page.url.startswith(path.as_uri()):
+                events.append(f"{here[0]}: navigated away to {page.url}")
+        shown = search_for_hostile_words(page, hostile_build.out, here, events)
+    finally:
+        context.close()
     assert len(pages) > 40
     assert events == []
     assert shown is None or shown > 0, "the search showed none of the hostile articles"

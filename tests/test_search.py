@@ -250,17 +250,9 @@ def sample_out(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path,
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    executable = shutil.which("chromium")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if executable is None:
-        pytest.skip("Debian's chromium is not installed")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
+def chromium(chromium_browser: Any) -> Any:
+    """The session's shared Chromium (tests/conftest.py)."""
+    return chromium_browser
 
 
 def open_page(chromium: Any, url: str) -> tuple[Any, list[str]]:

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 import yaml
-from browsertools import CHROMIUM_ARGS, Site
-from playwright.sync_api import Browser, sync_playwright
+from browsertools import Site
+from playwright.sync_api import Browser
 
 from sitetools import build_site
 
@@ -97,16 +97,9 @@ def site(request: pytest.FixtureRequest) -> Site:
 
 
 @pytest.fixture(scope="session")
-def browser(archive_out: tuple[Path, str]) -> Iterator[Browser]:
-    """Chromium, started after the build: Playwright's sync API runs an event loop in this
-    thread, and the build (Pagefind's indexing) runs one of its own with asyncio.run."""
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.skip("Debian's chromium is not installed (scripts/test installs it)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+def browser(archive_out: tuple[Path, str], chromium_browser: Browser) -> Browser:
+    """The session's shared Chromium (tests/conftest.py), once the archive is built."""
+    return chromium_browser
 
 
 @pytest.fixture(scope="session")
