@@ -217,7 +217,8 @@ def _metas(tags: dict[str, list[str]], keys: tuple[str, ...]) -> list[Candidate]
 
 
 def _element_text(element: etree._Element) -> str:
-    return " ".join(" ".join(element.itertext()).split())
+    text = " ".join(str(part) for part in element.itertext())
+    return " ".join(text.split())
 
 
 def _visible_titles(root: etree._Element) -> list[Candidate]:
