@@ -20,14 +20,11 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 
-from .archive import collect
-from .cache import LoadCache, page_fingerprint
+from .cache import LoadCache
 from .config import Config
-from .corpus_pass import resolve_corpus
 from .model import RAW, Article, Page, Problem
-from .pipeline import load_articles
-from .render import make_environment, render_page, template_hashes
-from .site import plan_site
+from .pipeline import plan
+from .render import make_environment, render_page
 from .sources.lexicon import outlet_key, outlet_table, words
 
 Progress = Callable[[str, int, int], None]
@@ -71,20 +68,10 @@ class CheckResult:
 
 
 def plan_archive(config: Config, progress: Progress | None = None) -> Planned:
-    """load -> resolve -> collect -> plan, as `build` does, reading (never writing) the load cache."""
+    """The pages a build would make (`pipeline.plan`), reading (never writing) the load cache."""
     cache = LoadCache(config.root / ".newsarchive-cache" / f"{config.output_dir.name}-loads.pickle")
-    articles, problems, _skipped = load_articles(config.articles_dir, cache, progress)
-    articles, resolved = resolve_corpus(articles)
-    archive, collected = collect(articles, config)
-    pages = plan_site(archive, config)
-    return Planned(config, articles, pages, tuple(problems + resolved + collected))
-
-
-def page_fingerprints(pages: Sequence[Page], env: jinja2.Environment) -> dict[str, str]:
-    """The fingerprint `build` records per page, so a manifest can be compared with the inputs."""
-    names = sorted({p.template for p in pages} - {RAW})
-    hashes = {RAW: "raw", **template_hashes(env, names)}
-    return {p.path.as_posix(): page_fingerprint(p, hashes[p.template]) for p in pages}
+    articles, pages, problems, _skipped = plan(config, cache, progress)
+    return Planned(config, articles, pages, tuple(problems))
 
 
 def render_and_check_links(pages: Sequence[Page], env: jinja2.Environment, config: Config,

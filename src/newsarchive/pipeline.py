@@ -138,11 +138,7 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
         cache = LoadCache(None if options.clean else _cache_file(config))
         bodies = BodyCache(None if options.clean else _cache_file(config, "bodies"))
         bodies.load_into(BODIES)
-        articles, load_problems, skipped = load_articles(config.articles_dir, cache, progress)
-        articles, resolve_problems = resolve_corpus(articles)
-        archive, collect_problems = collect(articles, config)
-        pages = plan_site(archive, config)
-        found = load_problems + resolve_problems + collect_problems + feed_problems(config)
+        articles, pages, found, skipped = plan(config, cache, progress)
         rendered, written, render_problems = _render_and_write(
             pages, config, None if options.clean else read_manifest(out), progress)
         cache.save()
@@ -151,6 +147,26 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
             key, _manifest_hash(out), len(articles), len(pages), tuple(skipped), tuple(found)))
     return BuildResult(out, len(articles), len(pages), rendered, written, tuple(skipped),
                        tuple(problems + found + render_problems), time.perf_counter() - started)
+
+
+def plan(config: Config, cache: LoadCache, progress: Progress | None = None) -> tuple[
+        tuple[Article, ...], tuple[Page, ...], list[Problem], list[tuple[str, str]]]:
+    """load -> resolve -> collect -> plan: every page of the site, nothing rendered.
+
+    `check` and `publish` call this too, so they see exactly the pages a build would make.
+    """
+    articles, load_problems, skipped = load_articles(config.articles_dir, cache, progress)
+    articles, resolve_problems = resolve_corpus(articles)
+    archive, collect_problems = collect(articles, config)
+    pages = plan_site(archive, config)
+    found = load_problems + resolve_problems + collect_problems + feed_problems(config)
+    return articles, pages, found, skipped
+
+
+def page_fingerprints(pages: Sequence[Page], env: jinja2.Environment) -> dict[str, str]:
+    """Each page's fingerprint (context + template closure + tool version), as the manifest holds."""
+    hashes = {RAW: "raw", **template_hashes(env, sorted({p.template for p in pages} - {RAW}))}
+    return {p.path.as_posix(): page_fingerprint(p, hashes[p.template]) for p in pages}
 
 
 def _stamp_parts(config: Config) -> list[str]:
@@ -210,8 +226,7 @@ def _render_and_write(
 ) -> tuple[tuple[str, ...], tuple[str, ...], list[Problem]]:
     """Render only pages whose fingerprint changed; carry the rest forward; swap atomically."""
     env = make_environment(config.templates_dir)
-    hashes = {RAW: "raw", **template_hashes(env, sorted({p.template for p in pages} - {RAW}))}
-    fingerprints = {p.path.as_posix(): page_fingerprint(p, hashes[p.template]) for p in pages}
+    fingerprints = page_fingerprints(pages, env)
     old_pages = previous.pages if previous else MappingProxyType({})
     todo = changed_pages(fingerprints, old_pages)
     out = config.output_dir

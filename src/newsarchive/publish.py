@@ -50,7 +50,8 @@ def site_files(config: Config) -> tuple[str, ...]:
 
 def stale_pages(config: Config) -> list[str]:
     """Pages whose recorded fingerprint differs from what the inputs would build now."""
-    from .check import page_fingerprints, plan_archive
+    from .check import plan_archive
+    from .pipeline import page_fingerprints
     from .render import make_environment
 
     manifest = read_manifest(config.output_dir)
