@@ -98,3 +98,16 @@ def test_damaged_output_is_repaired(small_site: Path, tmp_path: Path) -> None:
     assert victim.is_file()
     build_site(small_site, tmp_path / "clean", clean=True)
     assert tree_digest(small_site / "build") == tree_digest(tmp_path / "clean")
+
+
+def test_clean_build_reads_no_cache_but_leaves_one_for_the_next_edit(small_site: Path) -> None:
+    """`--clean` ignores what earlier builds cached, yet the build after it starts warm."""
+    from newsarchive.cache import BodyCache, LoadCache
+
+    cache_dir = small_site / ".newsarchive-cache"
+    first = build_site(small_site, clean=True)
+    loads = LoadCache(cache_dir / "build-loads.pickle")
+    assert len(loads._old) == first.articles, "a clean build saves every parsed record"
+    bodies = BodyCache(cache_dir / "build-bodies.pickle")
+    assert bodies._html, "and the Markdown bodies it rendered"
+    assert LoadCache(cache_dir / "build-loads.pickle", read=False)._old == {}

@@ -34,12 +34,13 @@ class LoadCache:
     The path is part of the key because records carry their source path and messages name it.
     """
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, read: bool = True) -> None:
+        """`read=False` (`build --clean`) starts empty but still saves what this build made."""
         self.path = path
         self._old: dict[tuple[str, str], LoadResult] = {}
         self._new: dict[tuple[str, str], LoadResult] = {}
         self.hits = 0
-        if path is not None and path.exists():
+        if read and path is not None and path.exists():
             try:
                 with path.open("rb") as handle:
                     version, entries = pickle.load(handle)
@@ -75,12 +76,12 @@ class BodyCache:
     A one-article edit then renders one body, not every body its feeds and data files show.
     """
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, read: bool = True) -> None:
         self.path = path
         self._keys: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
         self._html: dict[str, str] = {}
         self._text: dict[str, str] = {}
-        if path is not None and path.exists():
+        if read and path is not None and path.exists():
             try:
                 with path.open("rb") as handle:
                     version, self._html, self._text = pickle.load(handle)

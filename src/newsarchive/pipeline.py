@@ -135,8 +135,9 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
         if stamp is not None:  # same inputs, same output: nothing to load, plan or write
             return BuildResult(out, stamp.articles, stamp.pages, (), (), stamp.skipped,
                                tuple(problems) + stamp.problems, time.perf_counter() - started)
-        cache = LoadCache(None if options.clean else _cache_file(config))
-        bodies = BodyCache(None if options.clean else _cache_file(config, "bodies"))
+        # --clean reads no cache but leaves fresh ones, so the next edit is incremental
+        cache = LoadCache(_cache_file(config), read=not options.clean)
+        bodies = BodyCache(_cache_file(config, "bodies"), read=not options.clean)
         bodies.load_into(BODIES)
         articles, pages, found, skipped = plan(config, cache, progress)
         rendered, written, render_problems = _render_and_write(
