@@ -47,9 +47,7 @@ def exported(articles: list[Article], base_url: str | None = "https://example.or
 
 
 def data(page: Page) -> bytes:
-    value = page.context["data"]
-    assert isinstance(value, bytes)
-    return value
+    return page.data()
 
 
 def test_every_field_round_trips_through_json_and_csv() -> None:

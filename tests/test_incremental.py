@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from sitetools import build_site, tree_digest
 
 
@@ -111,3 +113,33 @@ def test_clean_build_reads_no_cache_but_leaves_one_for_the_next_edit(small_site:
     bodies = BodyCache(cache_dir / "build-bodies.pickle")
     assert bodies._html, "and the Markdown bodies it rendered"
     assert LoadCache(cache_dir / "build-loads.pickle", read=False)._old == {}
+
+
+def test_an_edit_makes_per_article_products_for_that_article_only(
+        small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Export rows and citations come from the memo for unchanged articles; lazy data files
+    are made only when they are written, and the result equals a clean build."""
+    from newsarchive import export, metadata
+
+    build_site(small_site)
+    made: list[str] = []
+    real_row, real_cite = export.article_row, metadata.record_for_entry
+
+    def counted_row(entry, *args, **kwargs):  # type: ignore[no-untyped-def]
+        made.append(f"row:{Path(entry.source_path).name}")
+        return real_row(entry, *args, **kwargs)
+
+    def counted_cite(entry, *args, **kwargs):  # type: ignore[no-untyped-def]
+        made.append(f"cite:{Path(entry.source_path).name}")
+        return real_cite(entry, *args, **kwargs)
+
+    monkeypatch.setattr(export, "article_row", counted_row)
+    monkeypatch.setattr(metadata, "record_for_entry", counted_cite)
+    article = small_site / "articles" / "guardian-floods.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.rstrip("\n") + "\n\nA correction was appended.\n", encoding="utf-8")
+    build_site(small_site)
+    assert sorted(made) == ["cite:guardian-floods.md", "row:guardian-floods.md"], made
+    monkeypatch.undo()
+    build_site(small_site, tmp_path / "clean", clean=True)
+    assert tree_digest(small_site / "build") == tree_digest(tmp_path / "clean")

@@ -83,6 +83,7 @@ class Entry:
     related_links: tuple[str, ...]
     source_url: str | None
     reading_minutes: int
+    key: str  # hash of every field above: what per-article products (citations, exports) key on
     previous: Summary | None  # the next older dated article
     next: Summary | None  # the next newer dated article
 
@@ -200,11 +201,16 @@ def make_entry(article: Article, url: str, outlet: Term | None, authors: tuple[T
                tags: tuple[Term, ...]) -> Entry:
     """The site's view of one article; neighbours are linked once the order is known."""
     a = article
-    return Entry(url=url, slug=url.split("/")[-2], source_path=a.source_path, title=a.title,
-                 dek=a.dek, date=a.date, outlet=outlet, authors=authors, tags=tags, body=a.body,
-                 body_format=a.body_format, related_links=a.related_links,
-                 source_url=a.source_url, reading_minutes=reading_minutes(a.body),
-                 previous=None, next=None)
+    fields = (url, url.split("/")[-2], a.source_path, a.title, a.dek, a.date, outlet, authors,
+              tags, a.body, a.body_format, a.related_links, a.source_url, reading_minutes(a.body))
+    return Entry(*fields, key=record_key(fields), previous=None, next=None)
+
+
+def record_key(fields: object) -> str:
+    """A content hash of plain values (strings, numbers, tuples, frozen records) via repr,
+    which spells out every field; equal keys mean equal values."""
+    text = repr(fields).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(text, digest_size=16).hexdigest()
 
 
 def _outlet_from_domain(url: str | None, domains: Mapping[str, str]) -> str | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
+from .archive import Entry
 from .model import RAW, Article, Page, Problem, to_json
 from .render import BodyStore
 from .sources import LOADER_VERSION
@@ -161,10 +162,13 @@ def write_stamp(path: Path, stamp: BuildStamp | None) -> None:
 def page_fingerprint(page: Page, template_hash: str) -> str:
     """Context + template closure + tool version: equal fingerprints mean equal bytes.
 
-    A raw page's context is its bytes, hashed directly rather than through JSON.
+    A raw page's context is its bytes, hashed directly rather than through JSON, or for a lazy
+    one the key of its inputs. An entry stands in by its content key (`Entry.key`), so a page
+    showing a whole article does not serialise the article's body to be fingerprinted.
     """
-    data = page.context.get("data") if page.template == RAW else None
-    if isinstance(data, bytes):
+    if page.template == RAW:
+        key = page.context.get("key")
+        data = b"key\0" + key.encode() if isinstance(key, str) else b"data\0" + page.data()
         digest = hashlib.blake2b(data, digest_size=20)
         digest.update(f"\0raw\0{template_hash}\0{CACHE_VERSION}".encode())
         return digest.hexdigest()
@@ -181,6 +185,9 @@ def _plain(value: object) -> object:
     are most of what a context holds, and `dataclasses.fields` per object was a third of the
     time of fingerprinting every page."""
     kind = type(value)
+    if kind is Entry:
+        assert isinstance(value, Entry)
+        return {"key": value.key, "previous": value.previous, "next": value.next}
     names = _FIELD_NAMES.get(kind)
     if names is None:
         if not dataclasses.is_dataclass(value) or isinstance(value, type):

@@ -82,7 +82,7 @@ def render_and_check_links(pages: Sequence[Page], env: jinja2.Environment, confi
     for done, page in enumerate(pages, 1):
         path = page.path.as_posix()
         try:
-            data = page.context["data"] if page.template == RAW else render_page(env, page)
+            data = page.data() if page.template == RAW else render_page(env, page)
         except jinja2.TemplateError as exc:
             problems.append(Problem(Path(path), f"page cannot be rendered: template "
                                     f"{page.template}: {exc}", "render.failed", None, "error"))

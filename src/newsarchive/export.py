@@ -14,15 +14,17 @@ round trip; an absent value is an empty cell.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from .archive import Archive, Entry, TermCount
 from .cite import CitationRecord, Citations, absolute_url, citations, record_for_entry
 from .config import Config
+from .derive import Derived
 from .model import Page
 from .render import body_plain_text
 
@@ -106,10 +108,13 @@ def indented_json(row: Mapping[str, object]) -> bytes:
 
 def csv_bytes(header: Sequence[str], rows: Sequence[dict[str, object]]) -> bytes:
     """RFC 4180 CSV (CRLF, quotes where needed), UTF-8 without a byte-order mark."""
+    return csv_line(header) + b"".join(csv_line([row[name] for name in header]) for row in rows)
+
+
+def csv_line(values: Sequence[object]) -> bytes:
+    """One CSV record with its CRLF; records join into a file byte for byte."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([_cell(row[name]) for name in header] for row in rows)
+    csv.writer(buffer, lineterminator="\r\n").writerow([_cell(v) for v in values])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -122,23 +127,62 @@ def _cell(value: object) -> str:
 
 
 def export_pages(archive: Archive, config: Config, site: SiteInfo,
-                 cited: Mapping[str, tuple[CitationRecord, Citations]] | None = None
-                 ) -> tuple[Page, ...]:
-    """The data files, one `article.json` per article, and the About / Data page."""
-    rows = [article_row(entry, config, cited[entry.url][1] if cited else None)
-            for entry in archive.entries]
+                 cited: Mapping[str, tuple[CitationRecord, Citations]] | None = None,
+                 derived: Derived | None = None) -> tuple[Page, ...]:
+    """The data files, one `article.json` per article, and the About / Data page.
+
+    The per-article files and the two whole-archive files are lazy pages: planning them costs
+    a key per article, and their bytes are made (from rows kept in `derived`) only if they
+    must be written.
+    """
+    rows = _Rows(config, cited, Derived() if derived is None else derived)
+    entries = archive.entries
+    whole = hashlib.blake2b("\0".join(rows.key(e) for e in entries).encode(),
+                            digest_size=20).hexdigest()
     pages = [
-        Page.raw(f"{DATA}/articles.jsonl", b"".join(to_json_bytes(row) for row in rows)),
-        Page.raw(f"{DATA}/articles.csv", csv_bytes(COLUMNS, rows)),
+        Page.lazy(f"{DATA}/articles.jsonl", f"jsonl|{whole}",
+                  lambda: b"".join(rows.get("jsonl", e, to_json_bytes) for e in entries)),
+        Page.lazy(f"{DATA}/articles.csv", f"csv|{whole}",
+                  lambda: csv_line(COLUMNS) + b"".join(rows.get("csv", e, _csv_row)
+                                                       for e in entries)),
         Page.raw(f"{DATA}/outlets.csv", csv_bytes(
             ("key", "name", "page", "articles"), [_term_row(t) for t in archive.outlets])),
         Page.raw(f"{DATA}/authors.csv", csv_bytes(
             ("key", "name", "page", "articles", "outlets"), _author_rows(archive))),
     ]
-    pages += (Page.raw(entry.url.removesuffix("index.html") + ARTICLE_JSON, indented_json(row))
-              for entry, row in zip(archive.entries, rows, strict=True))
+    pages += (Page.lazy(e.url.removesuffix("index.html") + ARTICLE_JSON, f"json|{rows.key(e)}",
+                        lambda e=e: indented_json(rows.row(e)))  # type: ignore[misc]
+              for e in entries)
     pages.append(about_page(archive, site))
     return tuple(pages)
+
+
+def _csv_row(row: Mapping[str, object]) -> bytes:
+    return csv_line([row[name] for name in COLUMNS])
+
+
+class _Rows:
+    """Each entry's export row, made at most once per build, and its one-line encodings
+    (JSON Lines, CSV) kept between builds: the whole-archive files are remade on any edit."""
+
+    def __init__(self, config: Config, cited: Mapping[str, tuple[CitationRecord, Citations]]
+                 | None, derived: Derived) -> None:
+        self.config, self.cited, self.derived = config, cited, derived
+        self._rows: dict[str, dict[str, object]] = {}
+
+    def key(self, entry: Entry) -> str:
+        return f"{entry.key}|{self.config.base_url}|{self.config.language}"
+
+    def row(self, entry: Entry) -> dict[str, object]:
+        found = self._rows.get(entry.url)
+        if found is None:
+            styled = self.cited[entry.url][1] if self.cited else None
+            found = self._rows[entry.url] = article_row(entry, self.config, styled)
+        return found
+
+    def get(self, kind: str, entry: Entry,
+            encode: Callable[[Mapping[str, object]], bytes]) -> bytes:
+        return self.derived.get(kind, self.key(entry), lambda: encode(self.row(entry)))
 
 
 def _term_row(row: TermCount) -> dict[str, object]:

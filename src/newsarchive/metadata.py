@@ -25,6 +25,7 @@ from .cite import (
 )
 from .cite_formats import bibtex, csl_json, ris
 from .config import Config
+from .derive import Derived
 from .model import DateValue, Page
 from .related import related_index
 
@@ -125,21 +126,29 @@ def downloads(entry: Entry, key: str) -> tuple[Download, ...]:
 Cited = Mapping[str, tuple[CitationRecord, Citations]]  # entry URL -> its record and styles
 
 
-def cited_entries(archive: Archive, config: Config) -> Cited:
+def cited_entries(archive: Archive, config: Config, derived: Derived | None = None) -> Cited:
     """Every entry's citation record and styled citations, made once for the article pages,
-    the citation files and the data export."""
+    the citation files and the data export (and kept between builds by `derived`)."""
+    derived = Derived() if derived is None else derived
     found: dict[str, tuple[CitationRecord, Citations]] = {}
     for entry in archive.entries:
-        record = record_for_entry(entry, config.base_url, config.language)
-        found[entry.url] = (record, citations(record))
+        def make(entry: Entry = entry) -> tuple[CitationRecord, Citations]:
+            record = record_for_entry(entry, config.base_url, config.language)
+            return record, citations(record)
+        found[entry.url] = derived.get("cite", cite_key(entry, config), make)
     return found
 
 
-def article_extras(archive: Archive, config: Config,
-                   cited: Cited | None = None) -> Callable[[Entry], dict[str, object]]:
+def cite_key(entry: Entry, config: Config) -> str:
+    """Everything a citation reads: the entry's content and two settings."""
+    return f"{entry.key}|{config.base_url}|{config.language}"
+
+
+def article_extras(archive: Archive, config: Config, cited: Cited | None = None,
+                   derived: Derived | None = None) -> Callable[[Entry], dict[str, object]]:
     """What the article page's context gets besides the entry; related lists are computed
     here once for the whole archive."""
-    related = related_index(archive)
+    related = related_index(archive, derived)
     cited = cited_entries(archive, config) if cited is None else cited
 
     def extras(entry: Entry) -> dict[str, object]:
@@ -157,9 +166,11 @@ def cite_pages(archive: Archive, config: Config, cited: Cited | None = None) -> 
     for entry in archive.entries:
         record = cited[entry.url][0]
         folder = entry.url.removesuffix("index.html")
-        pages += [Page.raw(folder + "cite.bib", bibtex(record).encode("utf-8")),
-                  Page.raw(folder + "cite.ris", ris(record).encode("utf-8")),
-                  Page.raw(folder + "cite.json", csl_json(record).encode("utf-8"))]
+        key = cite_key(entry, config)
+        pages += [Page.lazy(folder + name, f"{name}|{key}",
+                            lambda r=record, f=fmt: f(r).encode("utf-8"))  # type: ignore[misc]
+                  for name, fmt in (("cite.bib", bibtex), ("cite.ris", ris),
+                                    ("cite.json", csl_json))]
     return tuple(pages)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -117,12 +117,28 @@ class Page:
 
     path: PurePosixPath  # relative to the output root; ends in .html/.xml/.json/...
     template: str  # Jinja template name, or RAW for a page whose bytes are made in Python
-    context: Mapping[str, object] = field(default_factory=dict)  # RAW pages: {"data": bytes}
+    context: Mapping[str, object] = field(default_factory=dict)  # RAW: see raw() and lazy()
 
     @classmethod
     def raw(cls, path: str | PurePosixPath, data: bytes) -> Page:
         """A page whose bytes are already made (JSON, CSV, search index files): no template."""
         return cls(PurePosixPath(path), RAW, {"data": data})
+
+    @classmethod
+    def lazy(cls, path: str | PurePosixPath, key: str, make: Callable[[], bytes]) -> Page:
+        """A raw page whose bytes are made only if it must be written; `key` is a hash of
+        everything `make` reads, so it stands in for the bytes in the page's fingerprint."""
+        return cls(PurePosixPath(path), RAW, {"key": key, "make": make})
+
+    def data(self) -> bytes:
+        """A raw page's bytes (made now for a lazy one)."""
+        data = self.context.get("data")
+        if data is None:
+            make = self.context["make"]
+            assert callable(make)
+            data = make()
+        assert isinstance(data, bytes)
+        return data
 
 
 RAW = ""  # the template name of pages that carry their own bytes

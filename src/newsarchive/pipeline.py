@@ -29,6 +29,7 @@ from .cache import (
 )
 from .config import Config, load_config
 from .corpus_pass import resolve_corpus
+from .derive import Derived
 from .diagnostics import UserError
 from .feeds import feed_problems
 from .model import RAW, Article, Page, Problem
@@ -139,18 +140,21 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
         cache = LoadCache(_cache_file(config), read=not options.clean)
         bodies = BodyCache(_cache_file(config, "bodies"), read=not options.clean)
         bodies.load_into(BODIES)
-        articles, pages, found, skipped = plan(config, cache, progress)
+        derived = Derived(_cache_file(config, "derived"), read=not options.clean)
+        articles, pages, found, skipped = plan(config, cache, progress, derived)
         rendered, written, render_problems = _render_and_write(
             pages, config, None if options.clean else read_manifest(out), progress)
         cache.save()
         bodies.save(BODIES)
+        derived.save()  # after writing: lazy pages add what they made
         write_stamp(_cache_file(config, "stamp"), None if render_problems else BuildStamp(
             key, _manifest_hash(out), len(articles), len(pages), tuple(skipped), tuple(found)))
     return BuildResult(out, len(articles), len(pages), rendered, written, tuple(skipped),
                        tuple(problems + found + render_problems), time.perf_counter() - started)
 
 
-def plan(config: Config, cache: LoadCache, progress: Progress | None = None) -> tuple[
+def plan(config: Config, cache: LoadCache, progress: Progress | None = None,
+         derived: Derived | None = None) -> tuple[
         tuple[Article, ...], tuple[Page, ...], list[Problem], list[tuple[str, str]]]:
     """load -> resolve -> collect -> plan: every page of the site, nothing rendered.
 
@@ -159,7 +163,7 @@ def plan(config: Config, cache: LoadCache, progress: Progress | None = None) -> 
     articles, load_problems, skipped = load_articles(config.articles_dir, cache, progress)
     articles, resolve_problems = resolve_corpus(articles)
     archive, collect_problems = collect(articles, config)
-    pages = plan_site(archive, config)
+    pages = plan_site(archive, config, derived)
     found = load_problems + resolve_problems + collect_problems + feed_problems(config)
     return articles, pages, found, skipped
 
@@ -300,9 +304,7 @@ def _render_in_worker(index: int) -> tuple[str, bytes | None, str | None]:
 def _render_one(env: jinja2.Environment, page: Page) -> tuple[str, bytes | None, str | None]:
     """Render one page; a template error is reported for that page and stops nothing else."""
     if page.template == RAW:
-        data = page.context["data"]
-        assert isinstance(data, bytes)
-        return page.path.as_posix(), data, None
+        return page.path.as_posix(), page.data(), None
     try:
         return page.path.as_posix(), render_page(env, page), None
     except jinja2.TemplateError as exc:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from .archive import Archive, Entry, Summary
+from .derive import Derived
 
 SHOWN = 5  # entries per list
 WINDOW = 50  # neighbours read on each side in a long tag or author posting list
@@ -46,12 +47,15 @@ class Related:
 Postings = Mapping[str, tuple[int, ...]]  # term -> entry numbers, newest first
 
 
-def related_index(archive: Archive) -> Mapping[str, Related]:
-    """Entry URL -> its related lists, for every entry at once."""
+def related_index(archive: Archive, derived: Derived | None = None) -> Mapping[str, Related]:
+    """Entry URL -> its related lists, for every entry at once (each entry's distinctive words
+    kept between builds by `derived`)."""
+    derived = Derived() if derived is None else derived
     entries = archive.entries
     outlets = _postings((_outlet_key(e),) if e.outlet else () for e in entries)
     shared = _postings(_keys(e) for e in entries)
-    words = [distinctive_words(e) for e in entries]
+    words = [derived.get("words", e.key, lambda e=e: distinctive_words(e))  # type: ignore[misc]
+             for e in entries]
     word_postings = _postings(words, limit=max(3, int(len(entries) * COMMON_SHARE)))
     positions = _positions(outlets, shared, word_postings)
     result: dict[str, Related] = {}

@@ -25,6 +25,7 @@ from pathlib import PurePosixPath
 
 from .archive import Archive, Summary, Term, TermCount
 from .config import Config
+from .derive import Derived
 from .export import export_pages
 from .feeds import feed_pages
 from .metadata import article_extras, cite_pages, cited_entries, crawler_pages
@@ -71,13 +72,18 @@ class YearRow:
     months: tuple[TermCount, ...]  # newest first; empty when only the year is known
 
 
-def plan_site(archive: Archive, config: Config) -> tuple[Page, ...]:
-    """Every page of the site in a fixed order: home, articles, listings, indexes, 404, assets."""
+def plan_site(archive: Archive, config: Config,
+              derived: Derived | None = None) -> tuple[Page, ...]:
+    """Every page of the site in a fixed order: home, articles, listings, indexes, 404, assets.
+
+    `derived` keeps per-article products (citations, export rows) between builds.
+    """
+    derived = Derived() if derived is None else derived
     site = SiteInfo(config.title, config.description, config.language, config.base_url)
     size = max(1, config.page_size)
     pages: list[Page] = [*listing_pages(site, "home", HOME, archive.summaries, size)]
-    cited = cited_entries(archive, config)  # one record per article: pages, files, export
-    extras = article_extras(archive, config, cited)  # citations, related, meta: computed once
+    cited = cited_entries(archive, config, derived)  # one record per article: pages, files, export
+    extras = article_extras(archive, config, cited, derived)  # citations, related, meta: once
     pages += (Page(PurePosixPath(e.url), "article.html",
                    _context(site, e.url, e.title, article=e, **extras(e))) for e in archive.entries)
     for kind, heading, path, attribute in TERM_INDEXES:
@@ -103,7 +109,7 @@ def plan_site(archive: Archive, config: Config) -> tuple[Page, ...]:
                       _context(site, "404.html", "Page not found")))
     pages += (Page(PurePosixPath(path), template, {}) for path, template in STATIC_ASSETS)
     pages += [*feed_pages(archive, config), *cite_pages(archive, config, cited),
-              *export_pages(archive, config, site, cited)]
+              *export_pages(archive, config, site, cited, derived)]
     pages += crawler_pages(pages, config)
     pages += search_pages(archive, config)
     return tuple(pages)
