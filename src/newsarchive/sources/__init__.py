@@ -14,7 +14,7 @@ from .decode import looks_binary
 Loader = Callable[[Path, bytes], tuple[Article | None, list[Problem]]]
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # an article over 20 MiB is not an article; refuse, don't choke
-LOADER_VERSION = "1"  # bump when any loader's output changes, so caches are rebuilt
+LOADER_VERSION = "2"  # bump when any loader's output changes, so caches are rebuilt
 
 
 def _loaders() -> dict[str, Loader]:

@@ -66,11 +66,13 @@ class Draft:
 # Rules that read a field from a line which itself stays in the body or in removed (the wire
 # dateline opening the body, a footer copyright line, an "originally published on X" line).
 IN_PLACE_RULES = frozenset({"dateline.wire", "footer.copyright", "outlet.self-mention", "site.logo",
+                            "outlet.self-reference", "outlet.announcement", "outlet.disclaimer-domain",
+                            "outlet.headline-brand", "date.embedded-post",
                             *SITE_RULES})
 # A page's own name voted from many lines beats a byline's outlet (syndicated stories name their
 # source there); a weak vote still beats a lone copyright line (often the parent company).
 OUTLET_RANK = {"site-strong": 0, "byline": 1, "site": 2, "copyright": 3, "credit": 4, "dateline": 5,
-               "self-mention": 6}
+               "self-mention": 6, "self-reference": 7}
 
 
 def split_lines(text: str, first_line: int) -> list[Line]:

@@ -65,6 +65,7 @@ class Words:
     photo_credits: frozenset[str]
     tag_prefixes: tuple[str, ...]
     not_name_words: frozenset[str]
+    outlet_words: frozenset[str]  # newsroom words inside a printed outlet name ("Argus Leader")
     site_name_stopwords: frozenset[str]  # menu words that never name a site alone
     bio_labels: frozenset[str]  # a line that opens an author bio box ("About the author")
     bio_openers: tuple[str, ...]  # "About" + the author's name; longest first
@@ -127,6 +128,7 @@ def words() -> Words:
         photo_credits=_lower_set(raw.get("photo_credits")),
         tag_prefixes=_longest_first(raw.get("tag_prefixes")),
         not_name_words=_lower_set(raw.get("not_name_words")),
+        outlet_words=_lower_set(raw.get("outlet_words")),
         site_name_stopwords=_lower_set(raw.get("site_name_stopwords")),
         bio_labels=_lower_set(raw.get("bio_labels")),
         bio_openers=_longest_first(raw.get("bio_openers")),

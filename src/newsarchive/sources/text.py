@@ -29,6 +29,7 @@ from .page import (
     normalise,
     word_count,
 )
+from .self_reference import take_embedded_post_date, take_self_reference
 from .tail import article_end
 
 __all__ = ["IN_PLACE_RULES", "load_text", "split_lines"]
@@ -141,6 +142,8 @@ def classify_lines(lines: list[Line]) -> Draft:
     _outside(lines, draft, range(span.body_end, len(lines)), "page.after-article")
     if span.whole_page:
         take_site_name(draft, lines)
+    take_self_reference(draft, lines[title:tail.index])  # the weakest evidence: only if none else
+    take_embedded_post_date(draft, lines[body_start:tail.index])
     return draft
 
 
