@@ -75,7 +75,11 @@ class BodyCache:
     """Rendered Markdown bodies (HTML, plain text) between builds, by hash of their source.
 
     A one-article edit then renders one body, not every body its feeds and data files show.
+    `FORMAT` changes when what a body renders to changes (2: the plain text comes from the same
+    parse as the HTML, so a link refused for its scheme stays text in both).
     """
+
+    FORMAT = 2
 
     def __init__(self, path: Path | None, read: bool = True) -> None:
         self.path = path
@@ -85,8 +89,8 @@ class BodyCache:
         if read and path is not None and path.exists():
             try:
                 with path.open("rb") as handle:
-                    version, self._html, self._text = pickle.load(handle)
-                if version != CACHE_VERSION:
+                    version, body_format, self._html, self._text = pickle.load(handle)
+                if (version, body_format) != (CACHE_VERSION, self.FORMAT):
                     self._html, self._text = {}, {}
             except Exception:  # a damaged cache only makes a slower build
                 self._html, self._text = {}, {}
@@ -106,7 +110,7 @@ class BodyCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
         with tmp.open("wb") as handle:
-            pickle.dump((CACHE_VERSION, html, text), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((CACHE_VERSION, self.FORMAT, html, text), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, self.path)
 
 

@@ -8,19 +8,24 @@ per worker.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import jinja2.meta
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 from markupsafe import Markup
 
 from .archive import MONTH_NAMES
 from .model import DateValue, Page
+
+if TYPE_CHECKING:
+    from .markdown_engine import Accelerator
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 STATIC_PREFIX = "static/"  # template names served as raw bytes (stylesheet, scripts, icons)
@@ -125,11 +130,28 @@ def _demote_headings(state: StateCore) -> None:
             token.tag = f"h{min(6, int(token.tag[1]) + 1)}"
 
 
+# markdown-it-pyrs renders most bodies ~10x faster with identical bytes (`markdown_engine`); it is
+# optional (`pip install newsarchive[fast]`), and NEWSARCHIVE_NO_ACCELERATOR=1 or this flag set
+# to False before the first body is rendered keeps every body on markdown-it-py.
+USE_ACCELERATOR = os.environ.get("NEWSARCHIVE_NO_ACCELERATOR", "") in ("", "0")
+
+
+def make_accelerator() -> Accelerator | None:
+    if not USE_ACCELERATOR:
+        return None
+    try:
+        from .markdown_engine import Accelerator
+        return Accelerator(UNSAFE_LINK_SCHEMES)
+    except ImportError:  # markdown-it-pyrs not installed: markdown-it-py alone
+        return None
+
+
 class BodyStore:
     """Each Markdown body rendered once per build, and kept between builds by content hash.
 
     An article's HTML is wanted by its page and by every feed it is in, its plain text by the
-    data export and the JSON feed; markdown-it is most of a build's time, so each is made once.
+    data export and the JSON feed; both come from one parse (`markdown_html_and_text`), with
+    the accelerator when it is installed and the source is one it renders alike.
     Keys are the hash of exactly what is rendered (the joined Markdown), so equal keys give
     equal output; `saved` is what a previous build made (see `cache.BodyCache`).
     """
@@ -139,7 +161,8 @@ class BodyStore:
         self.text: dict[str, str] = {}
         self.used: set[str] = set()  # keys asked for in this build: what is worth saving
         self._md: MarkdownIt | None = None
-        self._plain: MarkdownIt | None = None
+        self._fast: Accelerator | None = None
+        self._chosen = False  # whether `_fast` was decided (on the first body rendered)
 
     def load(self, html: Mapping[str, str], text: Mapping[str, str]) -> None:
         self.html.update(html)
@@ -153,21 +176,24 @@ class BodyStore:
         key = self.key(source)
         self.used.add(key)
         found = self.html.get(key)
-        if found is None:
-            if self._md is None:
-                self._md = make_markdown()
-            found = self.html[key] = self._md.render(source)
-        return found
+        return found if found is not None else self._render(key, source)[0]
 
     def markdown_text(self, source: str) -> str:
         key = self.key(source)
         self.used.add(key)
         found = self.text.get(key)
-        if found is None:
-            if self._plain is None:
-                self._plain = MarkdownIt("commonmark", {"html": False})
-            found = self.text[key] = markdown_plain_text(self._plain, source)
-        return found
+        return found if found is not None else self._render(key, source)[1]
+
+    def _render(self, key: str, source: str) -> tuple[str, str]:
+        if not self._chosen:
+            self._fast, self._chosen = make_accelerator(), True
+        both = None if self._fast is None else self._fast.render_both(source)
+        if both is None:
+            if self._md is None:
+                self._md = make_markdown()
+            both = markdown_html_and_text(self._md, source)
+        self.html[key], self.text[key] = both
+        return both
 
 
 BODIES = BodyStore()  # one per process: a memo of pure functions, inherited by forked workers
@@ -182,15 +208,27 @@ def body_html(entry: Any) -> Markup:
 
 def body_plain_text(entry: Any) -> str:
     """The body as plain text, paragraphs separated by a blank line; Markdown loses its marks
-    (emphasis, link targets) but keeps every word, headings and list items included."""
+    (emphasis, link targets) but keeps every word, headings and list items included. A link
+    refused for its scheme is text in the HTML, so it is the same text here."""
     if entry.body_format != "markdown":
         return "\n\n".join(entry.body)
     return BODIES.markdown_text("\n\n".join(entry.body))
 
 
+def markdown_html_and_text(md: MarkdownIt, source: str) -> tuple[str, str]:
+    """One parse, two outputs: the HTML `md.render` gives and the plain text of the same tokens."""
+    env: dict[str, Any] = {}
+    tokens = md.parse(source, env)
+    return md.renderer.render(tokens, md.options, env), tokens_plain_text(tokens)
+
+
 def markdown_plain_text(md: MarkdownIt, source: str) -> str:
+    return tokens_plain_text(md.parse(source))
+
+
+def tokens_plain_text(tokens: Sequence[Token]) -> str:
     blocks: list[str] = []
-    for token in md.parse(source):
+    for token in tokens:
         if token.type == "inline":
             blocks.append("".join(_inline_text(token.children or [])))
         elif token.type in ("code_block", "fence"):
