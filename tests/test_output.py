@@ -143,3 +143,57 @@ def test_disk_full_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.undo()
     writer.abort()
     assert (out / "index.html").read_bytes() == b"good"
+
+
+def write_fps(out: Path, files: dict[str, tuple[bytes, str]]) -> SiteWriter:
+    """One build through the spare: reuse what the spare holds with the same fingerprint."""
+    writer = SiteWriter(out, reuse_spare=True)
+    for path, (data, fp) in files.items():
+        if not writer.reuse(path, fp):
+            writer.put(path, data)
+    writer.commit(Manifest("t", MappingProxyType({p: fp for p, (_, fp) in files.items()}),
+                           writer.files))
+    return writer
+
+
+def test_previous_site_is_kept_as_a_spare_and_reused(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    spare = tmp_path / ".build.spare"
+    write_fps(out, {"a.html": (b"a1", "a1"), "b/index.html": (b"b1", "b1")})
+    assert not spare.exists()  # nothing to keep after a first build
+    write_fps(out, {"a.html": (b"a2", "a2"), "b/index.html": (b"b1", "b1")})
+    assert (spare / "a.html").read_bytes() == b"a1"  # the site before, kept
+    third = write_fps(out, {"a.html": (b"a2", "a2"), "b/index.html": (b"b1", "b1"),
+                            "c.html": (b"c", "c")})
+    assert third.written == ["c.html"]  # b/ came from the spare, a.html linked from the site
+    assert {p: (out / p).read_bytes() for p in ("a.html", "b/index.html", "c.html")} == {
+        "a.html": b"a2", "b/index.html": b"b1", "c.html": b"c"}
+    assert read_manifest(out) is not None and read_manifest(spare) is not None
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".build.spare", "build"]
+
+
+def test_writing_over_a_spare_file_never_touches_the_live_site(tmp_path: Path) -> None:
+    """Spare files are hard links shared with the live site: they are replaced, not rewritten."""
+    out = tmp_path / "build"
+    write_fps(out, {"same.html": (b"v1", "v1"), "gone.html": (b"g", "g")})
+    write_fps(out, {"same.html": (b"v1", "v1"), "gone.html": (b"g", "g")})
+    assert (tmp_path / ".build.spare" / "same.html").stat().st_ino == (
+        out / "same.html").stat().st_ino
+    writer = SiteWriter(out, reuse_spare=True)
+    writer.put("same.html", b"v2-longer")
+    assert (out / "same.html").read_bytes() == b"v1"  # the live site is untouched until commit
+    writer.commit(Manifest("t", MappingProxyType({"same.html": "v2"}), writer.files))
+    assert (out / "same.html").read_bytes() == b"v2-longer"
+    assert not (out / "gone.html").exists()  # stale files the spare held are dropped
+    assert (tmp_path / ".build.spare" / "same.html").read_bytes() == b"v1"
+
+
+def test_a_damaged_spare_is_removed_and_the_build_starts_fresh(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    write_fps(out, {"a.html": (b"1", "1")})
+    write_fps(out, {"a.html": (b"2", "2")})
+    spare = tmp_path / ".build.spare"
+    (spare / MARKER).write_text("not json")
+    write_fps(out, {"a.html": (b"3", "3")})
+    assert (out / "a.html").read_bytes() == b"3"
+    assert (spare / "a.html").read_bytes() == b"2"  # the new spare is the site just replaced

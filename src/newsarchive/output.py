@@ -2,6 +2,13 @@
 
 A reader or a crash never sees a half-built site; a folder we did not make is never deleted.
 Unchanged files are carried forward as hard links, so an edit costs links, not writes.
+
+Double buffering: after the swap the previous site is not deleted but kept beside the output
+as `.<out>.spare` (hard links, so it costs directory entries, not file bytes). The next build
+starts from it: a file whose fingerprint there equals the new one is already in place, so an
+edit costs the files that changed in the last two builds instead of a link per file of the
+site. Files in the spare are shared with the live site, so they are only ever replaced
+(unlinked first), never written into.
 """
 
 from __future__ import annotations
@@ -150,23 +157,68 @@ def _safe_relative(path: str) -> PurePosixPath:
     return rel
 
 
-class SiteWriter:
-    """Collects the new site in `<out>.tmp-<pid>` and swaps it in on commit."""
+def spare_path(out: Path) -> Path:
+    """Where the site before the current one is kept for the next build to start from."""
+    return out.parent / f".{out.name}.spare"
 
-    def __init__(self, out: Path) -> None:
+
+class SiteWriter:
+    """Collects the new site in `<out>.tmp-<pid>` and swaps it in on commit.
+
+    With `reuse_spare`, the folder starts as the kept previous site (see the module docstring):
+    `reuse(path, fingerprint)` then costs nothing for a file already there with those bytes.
+    """
+
+    def __init__(self, out: Path, reuse_spare: bool = False) -> None:
         self.out = out
         self.tmp = out.parent / f"{out.name}.tmp-{os.getpid()}"
         self.written: list[str] = []  # files whose bytes were written (not carried forward)
         self._dirs: set[PurePosixPath] = set()
         self._files: list[str] = []
+        self._spare: dict[str, str] = {}  # files the folder started with -> their fingerprints
+        self._spare_files: tuple[str, ...] = ()
         try:
             if self.tmp.exists():
                 shutil.rmtree(self.tmp)
-            self.tmp.mkdir(parents=True)
-            (self.tmp / MARKER).write_bytes(Manifest().to_bytes())  # marks the folder as ours
+            if not (reuse_spare and self._take_spare()):
+                self.tmp.mkdir(parents=True)
+                (self.tmp / MARKER).write_bytes(Manifest().to_bytes())  # marks it as ours
         except OSError as exc:  # without the marker, recover() would never remove it
             shutil.rmtree(self.tmp, ignore_errors=True)
             raise _disk_error(exc, out) from exc
+
+    def _take_spare(self) -> bool:
+        """Start from the kept previous site when it is ours and its manifest is whole."""
+        spare = spare_path(self.out)
+        if not spare.is_dir() or spare.is_symlink() or not _is_ours(spare):
+            return False
+        manifest = read_manifest(spare)
+        if manifest is None:
+            _remove_ours(spare)
+            return False
+        os.rename(spare, self.tmp)
+        (self.tmp / MARKER).unlink()  # replaced, never written into (see the docstring)
+        (self.tmp / MARKER).write_bytes(Manifest().to_bytes())
+        self._spare = dict(manifest.pages)
+        self._spare_files = manifest.files
+        for path in manifest.files:
+            parent = PurePosixPath(path).parent
+            self._dirs.update(parent.parents)
+            self._dirs.add(parent)
+        return True
+
+    def reuse(self, path: str, fingerprint: str) -> bool:
+        """True when the folder already holds this page with this fingerprint (same bytes)."""
+        if self._spare.get(path) != fingerprint or not (self.tmp / path).is_file():
+            return False
+        self._files.append(path)
+        return True
+
+    def _fresh(self, target: Path) -> None:
+        """Unlink a file the folder started with: it may be shared with the live site."""
+        if self._spare_files:
+            with contextlib.suppress(FileNotFoundError):
+                target.unlink()
 
     def _target(self, path: str) -> Path:
         rel = _safe_relative(path)
@@ -184,6 +236,7 @@ class SiteWriter:
     def put(self, path: str, data: bytes) -> None:
         """Write new bytes, or link the old file when its bytes are the same."""
         target = self._target(path)
+        self._fresh(target)
         old = self.out / path
         try:
             if old.stat().st_size == len(data) and old.read_bytes() == data:
@@ -203,6 +256,7 @@ class SiteWriter:
         if not source.is_file() or source.is_symlink():
             return False
         target = self._target(path)
+        self._fresh(target)
         try:
             os.link(source, target)
         except OSError:
@@ -213,8 +267,10 @@ class SiteWriter:
         return True
 
     def commit(self, manifest: Manifest) -> None:
-        """Write the manifest, then swap the new folder in; the old one is removed after."""
+        """Write the manifest, then swap the new folder in; the old one is kept as the spare."""
         try:
+            self._drop_stale()
+            (self.tmp / MARKER).unlink(missing_ok=True)
             (self.tmp / MARKER).write_bytes(manifest.to_bytes())
             _syncfs(self.tmp)
         except OSError as exc:
@@ -224,10 +280,26 @@ class SiteWriter:
         except OSError as exc:
             raise _disk_error(exc, self.out) from exc
 
+    def _drop_stale(self) -> None:
+        """Remove what the folder started with that the new site does not have."""
+        stale = set(self._spare_files).difference(self._files)
+        for path in sorted(stale, reverse=True):
+            target = self.tmp / path
+            with contextlib.suppress(FileNotFoundError):
+                target.unlink()
+            for parent in PurePosixPath(path).parents:
+                if parent == PurePosixPath("."):
+                    break
+                try:
+                    (self.tmp / parent).rmdir()
+                except OSError:  # not empty: an ancestor is not empty either
+                    break
+                self._dirs.discard(parent)
+
     def _swap(self) -> None:
         if self.out.exists():
             if _exchange(self.tmp, self.out):
-                _remove_ours(self.tmp)
+                self._keep_spare(self.tmp)
                 return
             old = self.out.parent / f"{self.out.name}.old-{os.getpid()}"
             os.rename(self.out, old)
@@ -236,9 +308,22 @@ class SiteWriter:
             except OSError:
                 os.rename(old, self.out)  # put the previous site back
                 raise
-            _remove_ours(old)
+            self._keep_spare(old)
         else:
             os.rename(self.tmp, self.out)
+
+    def _keep_spare(self, previous: Path) -> None:
+        """Keep the previous site for the next build; any old spare goes first."""
+        spare = spare_path(self.out)
+        try:
+            if spare.is_dir() and not spare.is_symlink() and _is_ours(spare):
+                _remove_ours(spare)
+            if not spare.exists():
+                os.rename(previous, spare)
+                return
+        except OSError:
+            pass
+        _remove_ours(previous)
 
     def abort(self) -> None:
         try:

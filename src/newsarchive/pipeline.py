@@ -238,14 +238,16 @@ def _render_and_write(
     if previous is not None and not todo and set(old_pages) == set(fingerprints) and all(
             (out / path).is_file() for path in fingerprints):
         return (), (), []  # nothing changed: touch nothing
-    writer = SiteWriter(out)
+    writer = SiteWriter(out, reuse_spare=previous is not None)
     problems: list[Problem] = []
     kept: dict[str, str] = {}
     try:
         for page in pages:
             path = page.path.as_posix()
-            if path not in todo and writer.carry(path):
+            if writer.reuse(path, fingerprints[path]) or (
+                    path not in todo and writer.carry(path)):
                 kept[path] = fingerprints[path]
+                todo.discard(path)
             else:
                 todo.add(path)
         to_render = [p for p in pages if p.path.as_posix() in todo]

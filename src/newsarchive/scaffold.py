@@ -61,6 +61,7 @@ GITIGNORE = """\
 /build.tmp-*/
 /build.old-*/
 /.build.lock
+/.build.spare/
 /.newsarchive-cache/
 """
 
