@@ -51,6 +51,7 @@ class Summary:
     date: DateValue | None
     outlet: Term | None
     authors: tuple[Term, ...]
+    key: str = ""  # hash of the fields above (`record_key`), so contexts fingerprint cheaply
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,11 +85,13 @@ class Entry:
     source_url: str | None
     reading_minutes: int
     key: str  # hash of every field above: what per-article products (citations, exports) key on
+    summary_key: str  # hash of the fields a Summary shows
     previous: Summary | None  # the next older dated article
     next: Summary | None  # the next newer dated article
 
     def summary(self) -> Summary:
-        return Summary(self.url, self.title, self.dek, self.date, self.outlet, self.authors)
+        return Summary(self.url, self.title, self.dek, self.date, self.outlet, self.authors,
+                       self.summary_key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +206,9 @@ def make_entry(article: Article, url: str, outlet: Term | None, authors: tuple[T
     a = article
     fields = (url, url.split("/")[-2], a.source_path, a.title, a.dek, a.date, outlet, authors,
               tags, a.body, a.body_format, a.related_links, a.source_url, reading_minutes(a.body))
-    return Entry(*fields, key=record_key(fields), previous=None, next=None)
+    shown = (url, a.title, a.dek, a.date, outlet, authors)  # Summary's fields, in order
+    return Entry(*fields, key=record_key(fields), summary_key=record_key(shown), previous=None,
+                 next=None)
 
 
 def record_key(fields: object) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .archive import Entry
+from .archive import Entry, Summary
 from .model import RAW, Article, Page, Problem, to_json
 from .render import BodyStore
 from .sources import LOADER_VERSION
@@ -192,6 +192,9 @@ def _plain(value: object) -> object:
     if kind is Entry:
         assert isinstance(value, Entry)
         return {"key": value.key, "previous": value.previous, "next": value.next}
+    if kind is Summary:
+        assert isinstance(value, Summary)
+        return value.key or {name: getattr(value, name) for name in Summary.__slots__}
     names = _FIELD_NAMES.get(kind)
     if names is None:
         if not dataclasses.is_dataclass(value) or isinstance(value, type):
