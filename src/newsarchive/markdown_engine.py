@@ -75,7 +75,6 @@ _ODD_SPACE = re.compile("[%s]" % "".join(  # noqa: UP031
     re.escape(chr(c)) for c in range(0x3000 + 1) if chr(c).isspace() and chr(c) not in " \t\n\r"))
 _SPACE_CODE = re.compile(r"`[ \t\r\n]+`")  # line endings in a code span are spaces
 _REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_DELIMITER_NEIGHBOUR = re.compile(r"[*_]([^\x00-\x7f])|([^\x00-\x7f])[*_]")
 # a quote line, then (no blank line between) a line opening with an ordered-list number but 1
 _QUOTE_THEN_ORDERED = re.compile(
     r"^[ \t]*>.*\n(?:[ \t]*\S.*\n)*?[ \t>]*(?!1[.)])[0-9]{1,9}[.)]", re.MULTILINE)
@@ -106,8 +105,8 @@ class Accelerator:
         from markdown_it_pyrs import MarkdownIt
 
         self._md = MarkdownIt("zero").enable_many(PLUGINS)  # type: ignore[arg-type]
-        names = "|".join(re.escape(s.rstrip(":").lower()) for s in unsafe_schemes)
-        self._unsafe = re.compile(rf"(?:{names}):")
+        self._unsafe = tuple(s.rstrip(":").lower() for s in unsafe_schemes)
+        self._longest = max(len(s) for s in self._unsafe)
 
     def needs_fallback(self, source: str) -> bool:
         """True when a link-safety rule could matter (an unsafe scheme in any spelling) or
@@ -117,9 +116,7 @@ class Accelerator:
         odd_space_possible = not source.isascii() or "\v" in source or "\f" in source
         if odd_space_possible and _ODD_SPACE.search(source) is not None:
             return True
-        if not source.isascii() and ("*" in source or "_" in source) and any(
-                unicodedata.category(m[1] or m[2]).startswith("S")
-                for m in _DELIMITER_NEIGHBOUR.finditer(source)):
+        if not source.isascii() and _symbol_beside_delimiter(source):
             return True
         if ">" in source and _QUOTE_THEN_ORDERED.search(source):
             return True
@@ -133,7 +130,14 @@ class Accelerator:
             return True
         if "&" in text:  # html.unescape decodes every reference markdown-it does, and more
             text = html.unescape(text)
-        return self._unsafe.search(text.lower()) is not None
+        # "scheme:" in text.lower(), looked for only before each colon (str.lower never
+        # shortens a string, so the window of `_longest` characters is enough)
+        colon = text.find(":")
+        while colon >= 0:
+            if text[max(0, colon - self._longest):colon].lower().endswith(self._unsafe):
+                return True
+            colon = text.find(":", colon + 1)
+        return False
 
     def render_both(self, source: str) -> tuple[str, str] | None:
         """(HTML, plain text) byte-identical to markdown-it-py's, or None: use markdown-it-py."""
@@ -149,6 +153,21 @@ class Accelerator:
                 raise
             return None
         return _HEADING_TAG.sub(_demote, rendered), text
+
+
+def _symbol_beside_delimiter(source: str) -> bool:
+    """Whether a `*` or `_` has a non-ASCII symbol just before or after it (those neighbours
+    decide whether a delimiter run can open or close emphasis)."""
+    last = len(source) - 1
+    for mark in "*_":
+        index = source.find(mark)
+        while index >= 0:
+            for near in (index - 1, index + 1):
+                if 0 <= near <= last and not source[near].isascii() and (
+                        unicodedata.category(source[near]).startswith("S")):
+                    return True
+            index = source.find(mark, index + 1)
+    return False
 
 
 def tree_plain_text(root: Any, final_newline: bool = True) -> str:
