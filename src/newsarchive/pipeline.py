@@ -276,11 +276,14 @@ def _workers(config: Config, count: int) -> int:
 
 def _render_all(pages: Sequence[Page], env: jinja2.Environment, config: Config,
                 workers: int) -> Iterator[tuple[str, bytes | None, str | None]]:
-    """Render in a process pool when it pays (the render stage is pure), else in this process."""
+    """Render in a process pool when it pays (the render stage is pure), else in this process.
+
+    Raw pages (data files, made in Python) are made here while the workers render templates.
+    """
     raw = [page for page in pages if page.template == RAW]
-    yield from (_render_one(env, page) for page in raw)  # no template: never worth a process
     pages = [page for page in pages if page.template != RAW]
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (_render_one(env, page) for page in raw)
         yield from (_render_one(env, page) for page in pages)
         return
     # Forked workers inherit the pages, so contexts are never pickled; only the bytes come back.
@@ -288,7 +291,9 @@ def _render_all(pages: Sequence[Page], env: jinja2.Environment, config: Config,
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                              initializer=_init_worker,
                              initargs=(config.templates_dir, pages)) as pool:
-        yield from pool.map(_render_in_worker, range(len(pages)), chunksize=chunk)
+        rendered = pool.map(_render_in_worker, range(len(pages)), chunksize=chunk)  # submitted
+        yield from (_render_one(env, page) for page in raw)
+        yield from rendered
 
 
 _IN_WORKER: list[tuple[jinja2.Environment, Sequence[Page]]] = []  # set once per worker process
