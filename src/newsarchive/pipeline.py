@@ -6,9 +6,10 @@ import dataclasses
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 
@@ -43,6 +44,7 @@ from .output import (
     recover,
 )
 from .render import BODIES, BUILTIN_TEMPLATES, make_environment, render_page, template_hashes
+from .search import index_pages
 from .site import plan_site
 from .sources import iter_article_files, load_file, read_file
 
@@ -141,9 +143,9 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
         bodies = BodyCache(_cache_file(config, "bodies"), read=not options.clean)
         bodies.load_into(BODIES)
         derived = Derived(_cache_file(config, "derived"), read=not options.clean)
-        articles, pages, found, skipped = plan(config, cache, progress, derived)
+        articles, pages, found, skipped, late = plan_parts(config, cache, progress, derived)
         rendered, written, render_problems = _render_and_write(
-            pages, config, None if options.clean else read_manifest(out), progress)
+            pages, config, None if options.clean else read_manifest(out), progress, late)
         cache.save()
         bodies.save(BODIES)
         derived.save()  # after writing: lazy pages add what they made
@@ -160,12 +162,21 @@ def plan(config: Config, cache: LoadCache, progress: Progress | None = None,
 
     `check` and `publish` call this too, so they see exactly the pages a build would make.
     """
+    articles, pages, found, skipped, late = plan_parts(config, cache, progress, derived)
+    return articles, (*pages, *late()), found, skipped
+
+
+def plan_parts(config: Config, cache: LoadCache, progress: Progress | None = None,
+               derived: Derived | None = None) -> tuple[
+        tuple[Article, ...], tuple[Page, ...], list[Problem], list[tuple[str, str]],
+        Callable[[], tuple[Page, ...]]]:
+    """`plan`, with the search index files left to a call the caller makes when it suits."""
     articles, load_problems, skipped = load_articles(config.articles_dir, cache, progress)
     articles, resolve_problems = resolve_corpus(articles)
     archive, collect_problems = collect(articles, config)
-    pages = plan_site(archive, config, derived)
+    pages = plan_site(archive, config, derived, search_index=False)
     found = load_problems + resolve_problems + collect_problems + feed_problems(config)
-    return articles, pages, found, skipped
+    return articles, pages, found, skipped, partial(index_pages, archive, config)
 
 
 def page_fingerprints(pages: Sequence[Page], env: jinja2.Environment) -> dict[str, str]:
@@ -227,45 +238,81 @@ def _cache_file(config: Config, kind: str = "loads") -> Path:
 
 
 def _render_and_write(
-    pages: Sequence[Page], config: Config, previous: Manifest | None, progress: Progress | None
+    pages: Sequence[Page], config: Config, previous: Manifest | None, progress: Progress | None,
+    late: Callable[[], Sequence[Page]] = tuple,
 ) -> tuple[tuple[str, ...], tuple[str, ...], list[Problem]]:
-    """Render only pages whose fingerprint changed; carry the rest forward; swap atomically."""
+    """Render only pages whose fingerprint changed; carry the rest forward; swap atomically.
+
+    `late` makes the pages that take long to plan (the search indexes): it runs in a thread
+    once the render workers are started, so Pagefind works while templates render.
+    """
     env = make_environment(config.templates_dir)
     fingerprints = page_fingerprints(pages, env)
     old_pages = previous.pages if previous else MappingProxyType({})
     todo = changed_pages(fingerprints, old_pages)
     out = config.output_dir
-    if previous is not None and not todo and set(old_pages) == set(fingerprints) and all(
-            (out / path).is_file() for path in fingerprints):
-        return (), (), []  # nothing changed: touch nothing
+    late_pages: Sequence[Page] | None = None
+    if previous is not None and not todo:  # maybe nothing changed: decide with every page
+        late_pages = late()
+        fingerprints.update(page_fingerprints(late_pages, env))
+        todo = changed_pages(fingerprints, old_pages)
+        if not todo and set(old_pages) == set(fingerprints) and all(
+                (out / path).is_file() for path in fingerprints):
+            return (), (), []  # nothing changed: touch nothing
     writer = SiteWriter(out, reuse_spare=previous is not None)
     problems: list[Problem] = []
     kept: dict[str, str] = {}
-    try:
-        for page in pages:
-            path = page.path.as_posix()
-            if writer.reuse(path, fingerprints[path]) or (
-                    path not in todo and writer.carry(path)):
-                kept[path] = fingerprints[path]
-                todo.discard(path)
-            else:
-                todo.add(path)
-        to_render = [p for p in pages if p.path.as_posix() in todo]
-        for done, (path, data, error) in enumerate(
-                _render_all(to_render, env, config, _workers(config, len(to_render))), 1):
-            if data is None:
-                problems.append(Problem(Path(path), f"page not written: {error}", "render.failed",
-                                        None, "error"))
-            else:
-                writer.put(path, data)
-                kept[path] = fingerprints[path]
-            if progress is not None:
-                progress("render", done, len(to_render))
-        writer.commit(Manifest(__version__, MappingProxyType(kept), writer.files))
-    except BaseException:
-        writer.abort()
-        raise
-    return tuple(sorted(todo)), tuple(sorted(writer.written)), problems
+    rendered: set[str] = set()
+    with ThreadPoolExecutor(1) as thread:
+        later: list[Future[Sequence[Page]]] = []
+
+        def start_late() -> None:
+            if late_pages is None:
+                later.append(thread.submit(late))
+
+        try:
+            batch = pages
+            while True:
+                rendered |= _write_batch(batch, fingerprints, old_pages, writer, kept, problems,
+                                         env, config, progress, start_late)
+                if late_pages is not None and batch is late_pages:
+                    break
+                if late_pages is None:
+                    late_pages = later[0].result() if later else late()
+                    fingerprints.update(page_fingerprints(late_pages, env))
+                batch = late_pages
+            writer.commit(Manifest(__version__, MappingProxyType(kept), writer.files))
+        except BaseException:
+            writer.abort()
+            raise
+    return tuple(sorted(rendered)), tuple(sorted(writer.written)), problems
+
+
+def _write_batch(pages: Sequence[Page], fingerprints: Mapping[str, str],
+                 old_pages: Mapping[str, str], writer: SiteWriter, kept: dict[str, str],
+                 problems: list[Problem], env: jinja2.Environment, config: Config,
+                 progress: Progress | None, started: Callable[[], None]) -> set[str]:
+    """Reuse, carry or render each page of one batch into the writer; the paths rendered."""
+    todo: set[str] = set()
+    for page in pages:
+        path = page.path.as_posix()
+        changed = old_pages.get(path) != fingerprints[path]
+        if writer.reuse(path, fingerprints[path]) or (not changed and writer.carry(path)):
+            kept[path] = fingerprints[path]
+        else:
+            todo.add(path)
+    to_render = [p for p in pages if p.path.as_posix() in todo]
+    for done, (path, data, error) in enumerate(_render_all(
+            to_render, env, config, _workers(config, len(to_render)), started), 1):
+        if data is None:
+            problems.append(Problem(Path(path), f"page not written: {error}", "render.failed",
+                                    None, "error"))
+        else:
+            writer.put(path, data)
+            kept[path] = fingerprints[path]
+        if progress is not None:
+            progress("render", done, len(to_render))
+    return todo
 
 
 def _workers(config: Config, count: int) -> int:
@@ -274,8 +321,9 @@ def _workers(config: Config, count: int) -> int:
     return config.workers or os.cpu_count() or 1
 
 
-def _render_all(pages: Sequence[Page], env: jinja2.Environment, config: Config,
-                workers: int) -> Iterator[tuple[str, bytes | None, str | None]]:
+def _render_all(pages: Sequence[Page], env: jinja2.Environment, config: Config, workers: int,
+                started: Callable[[], None] = lambda: None
+                ) -> Iterator[tuple[str, bytes | None, str | None]]:
     """Render in a process pool when it pays (the render stage is pure), else in this process.
 
     Raw pages (data files, made in Python) are made here while the workers render templates.
@@ -283,6 +331,7 @@ def _render_all(pages: Sequence[Page], env: jinja2.Environment, config: Config,
     raw = [page for page in pages if page.template == RAW]
     pages = [page for page in pages if page.template != RAW]
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        started()
         yield from (_render_one(env, page) for page in raw)
         yield from (_render_one(env, page) for page in pages)
         return
@@ -292,6 +341,7 @@ def _render_all(pages: Sequence[Page], env: jinja2.Environment, config: Config,
                              initializer=_init_worker,
                              initargs=(config.templates_dir, pages)) as pool:
         rendered = pool.map(_render_in_worker, range(len(pages)), chunksize=chunk)  # submitted
+        started()  # threads only after the workers are forked
         yield from (_render_one(env, page) for page in raw)
         yield from rendered
 

@@ -35,14 +35,20 @@ _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")  # [text](url) and images -> t
 _MD_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)|[*_`~]+", re.M)
 
 
-def search_pages(archive: Archive, config: Config) -> tuple[Page, ...]:
-    """The search page, its script and stylesheet, and every index file, as Pages."""
+def search_pages(archive: Archive, config: Config, index: bool = True) -> tuple[Page, ...]:
+    """The search page, its script and stylesheet, and (with `index`) every index file."""
+    page = Page(PurePosixPath(SEARCH_PAGE), "search.html", search_context(archive, config))
+    assets = tuple(Page(PurePosixPath(path), template, {}) for path, template in (SCRIPT, STYLES))
+    return (page, *assets, *(index_pages(archive, config) if index else ()))
+
+
+def index_pages(archive: Archive, config: Config) -> tuple[Page, ...]:
+    """Every index file (compact and Pagefind) as a raw Page: the slow part of planning, which
+    `build` runs in a thread while templates render."""
     records = search_records(archive)
     cache = config.root / ".newsarchive-cache" / "search"
     files = cached_index_files(records, cache, pagefind_language(config.language))
-    page = Page(PurePosixPath(SEARCH_PAGE), "search.html", search_context(archive, config))
-    assets = tuple(Page(PurePosixPath(path), template, {}) for path, template in (SCRIPT, STYLES))
-    return (page, *assets, *(Page.raw(path, data) for path, data in sorted(files.items())))
+    return tuple(Page.raw(path, data) for path, data in sorted(files.items()))
 
 
 def search_context(archive: Archive, config: Config) -> dict[str, object]:

@@ -72,11 +72,12 @@ class YearRow:
     months: tuple[TermCount, ...]  # newest first; empty when only the year is known
 
 
-def plan_site(archive: Archive, config: Config,
-              derived: Derived | None = None) -> tuple[Page, ...]:
+def plan_site(archive: Archive, config: Config, derived: Derived | None = None,
+              search_index: bool = True) -> tuple[Page, ...]:
     """Every page of the site in a fixed order: home, articles, listings, indexes, 404, assets.
 
-    `derived` keeps per-article products (citations, export rows) between builds.
+    `derived` keeps per-article products (citations, export rows) between builds; without
+    `search_index` the search index files are left out (`build` plans them in a thread).
     """
     derived = Derived() if derived is None else derived
     site = SiteInfo(config.title, config.description, config.language, config.base_url)
@@ -111,7 +112,7 @@ def plan_site(archive: Archive, config: Config,
     pages += [*feed_pages(archive, config), *cite_pages(archive, config, cited),
               *export_pages(archive, config, site, cited, derived)]
     pages += crawler_pages(pages, config)
-    pages += search_pages(archive, config)
+    pages += search_pages(archive, config, index=search_index)
     return tuple(pages)
 
 
