@@ -143,3 +143,25 @@ def test_an_edit_makes_per_article_products_for_that_article_only(
     monkeypatch.undo()
     build_site(small_site, tmp_path / "clean", clean=True)
     assert tree_digest(small_site / "build") == tree_digest(tmp_path / "clean")
+
+
+def test_clean_build_indexes_search_anew(small_site: Path, monkeypatch: pytest.MonkeyPatch
+                                         ) -> None:
+    """`--clean` does not read the search index cache (a normal rebuild does)."""
+    from newsarchive import search
+
+    calls: list[int] = []
+    real = search.index_files
+
+    def counted(records, language):  # type: ignore[no-untyped-def]
+        calls.append(len(records))
+        return real(records, language)
+
+    monkeypatch.setattr(search, "index_files", counted)
+    build_site(small_site)
+    first = len(calls)  # 0 or 1: the fixture may come with a cache
+    (small_site / "build" / "index.html").unlink()  # defeat the no-change stamp
+    build_site(small_site)
+    assert len(calls) == first, "an unchanged archive reads its indexes from the cache"
+    build_site(small_site, clean=True)
+    assert len(calls) == first + 1, "a clean build indexes again"

@@ -143,7 +143,8 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
         bodies = BodyCache(_cache_file(config, "bodies"), read=not options.clean)
         bodies.load_into(BODIES)
         derived = Derived(_cache_file(config, "derived"), read=not options.clean)
-        articles, pages, found, skipped, late = plan_parts(config, cache, progress, derived)
+        articles, pages, found, skipped, late = plan_parts(config, cache, progress, derived,
+                                                           clean=options.clean)
         rendered, written, render_problems = _render_and_write(
             pages, config, None if options.clean else read_manifest(out), progress, late)
         cache.save()
@@ -167,7 +168,7 @@ def plan(config: Config, cache: LoadCache, progress: Progress | None = None,
 
 
 def plan_parts(config: Config, cache: LoadCache, progress: Progress | None = None,
-               derived: Derived | None = None) -> tuple[
+               derived: Derived | None = None, clean: bool = False) -> tuple[
         tuple[Article, ...], tuple[Page, ...], list[Problem], list[tuple[str, str]],
         Callable[[], tuple[Page, ...]]]:
     """`plan`, with the search index files left to a call the caller makes when it suits."""
@@ -176,7 +177,7 @@ def plan_parts(config: Config, cache: LoadCache, progress: Progress | None = Non
     archive, collect_problems = collect(articles, config)
     pages = plan_site(archive, config, derived, search_index=False)
     found = load_problems + resolve_problems + collect_problems + feed_problems(config)
-    return articles, pages, found, skipped, partial(index_pages, archive, config)
+    return articles, pages, found, skipped, partial(index_pages, archive, config, not clean)
 
 
 def page_fingerprints(pages: Sequence[Page], env: jinja2.Environment) -> dict[str, str]:

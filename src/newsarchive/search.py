@@ -42,12 +42,13 @@ def search_pages(archive: Archive, config: Config, index: bool = True) -> tuple[
     return (page, *assets, *(index_pages(archive, config) if index else ()))
 
 
-def index_pages(archive: Archive, config: Config) -> tuple[Page, ...]:
+def index_pages(archive: Archive, config: Config, read_cache: bool = True) -> tuple[Page, ...]:
     """Every index file (compact and Pagefind) as a raw Page: the slow part of planning, which
-    `build` runs in a thread while templates render."""
+    `build` runs in a thread while templates render. `read_cache=False` (`build --clean`)
+    indexes anew and still saves the result."""
     records = search_records(archive)
     cache = config.root / ".newsarchive-cache" / "search"
-    files = cached_index_files(records, cache, pagefind_language(config.language))
+    files = cached_index_files(records, cache, pagefind_language(config.language), read_cache)
     return tuple(Page.raw(path, data) for path, data in sorted(files.items()))
 
 
@@ -120,7 +121,7 @@ def pagefind_language(language: str) -> str:
 
 
 def cached_index_files(records: Sequence[SearchRecord], cache: Path,
-                       language: str) -> dict[str, bytes]:
+                       language: str, read: bool = True) -> dict[str, bytes]:
     """All index files (compact and Pagefind), from the cache when the records are unchanged.
 
     One pickle per version: reading back a thousand small Pagefind files one by one cost more
@@ -128,6 +129,8 @@ def cached_index_files(records: Sequence[SearchRecord], cache: Path,
     """
     entry = cache / f"{records_hash(records, language)}.pickle"
     try:
+        if not read:
+            raise OSError("not read: a clean build")
         with entry.open("rb") as handle:
             files: dict[str, bytes] = pickle.load(handle)
         return files
