@@ -165,3 +165,14 @@ def test_clean_build_indexes_search_anew(small_site: Path, monkeypatch: pytest.M
     assert len(calls) == first, "an unchanged archive reads its indexes from the cache"
     build_site(small_site, clean=True)
     assert len(calls) == first + 1, "a clean build indexes again"
+
+
+def test_page_count_includes_the_search_index_files(small_site: Path) -> None:
+    """The summary's page count is every file the build made, index files made late included."""
+    from newsarchive.output import read_manifest
+
+    result = build_site(small_site)
+    manifest = read_manifest(small_site / "build")
+    assert manifest is not None
+    assert any(path.startswith("search/") and path.endswith(".js") for path in manifest.pages)
+    assert result.pages == len(manifest.pages)

@@ -145,14 +145,14 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
         derived = Derived(_cache_file(config, "derived"), read=not options.clean)
         articles, pages, found, skipped, late = plan_parts(config, cache, progress, derived,
                                                            clean=options.clean)
-        rendered, written, render_problems = _render_and_write(
+        rendered, written, render_problems, total = _render_and_write(
             pages, config, None if options.clean else read_manifest(out), progress, late)
         cache.save()
         bodies.save(BODIES)
         derived.save()  # after writing: lazy pages add what they made
         write_stamp(_cache_file(config, "stamp"), None if render_problems else BuildStamp(
-            key, _manifest_hash(out), len(articles), len(pages), tuple(skipped), tuple(found)))
-    return BuildResult(out, len(articles), len(pages), rendered, written, tuple(skipped),
+            key, _manifest_hash(out), len(articles), total, tuple(skipped), tuple(found)))
+    return BuildResult(out, len(articles), total, rendered, written, tuple(skipped),
                        tuple(problems + found + render_problems), time.perf_counter() - started)
 
 
@@ -241,8 +241,9 @@ def _cache_file(config: Config, kind: str = "loads") -> Path:
 def _render_and_write(
     pages: Sequence[Page], config: Config, previous: Manifest | None, progress: Progress | None,
     late: Callable[[], Sequence[Page]] = tuple,
-) -> tuple[tuple[str, ...], tuple[str, ...], list[Problem]]:
+) -> tuple[tuple[str, ...], tuple[str, ...], list[Problem], int]:
     """Render only pages whose fingerprint changed; carry the rest forward; swap atomically.
+    Returns (pages rendered, files written, problems, number of pages).
 
     `late` makes the pages that take long to plan (the search indexes): it runs in a thread
     once the render workers are started, so Pagefind works while templates render.
@@ -259,7 +260,7 @@ def _render_and_write(
         todo = changed_pages(fingerprints, old_pages)
         if not todo and set(old_pages) == set(fingerprints) and all(
                 (out / path).is_file() for path in fingerprints):
-            return (), (), []  # nothing changed: touch nothing
+            return (), (), [], len(fingerprints)  # nothing changed: touch nothing
     writer = SiteWriter(out, reuse_spare=previous is not None)
     problems: list[Problem] = []
     kept: dict[str, str] = {}
@@ -286,7 +287,7 @@ def _render_and_write(
         except BaseException:
             writer.abort()
             raise
-    return tuple(sorted(rendered)), tuple(sorted(writer.written)), problems
+    return tuple(sorted(rendered)), tuple(sorted(writer.written)), problems, len(fingerprints)
 
 
 def _write_batch(pages: Sequence[Page], fingerprints: Mapping[str, str],
