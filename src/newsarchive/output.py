@@ -197,8 +197,7 @@ class SiteWriter:
             _remove_ours(spare)
             return False
         os.rename(spare, self.tmp)
-        (self.tmp / MARKER).unlink()  # replaced, never written into (see the docstring)
-        (self.tmp / MARKER).write_bytes(Manifest().to_bytes())
+        _replace_marker(self.tmp, Manifest())
         self._spare = dict(manifest.pages)
         self._spare_files = manifest.files
         for path in manifest.files:
@@ -270,8 +269,7 @@ class SiteWriter:
         """Write the manifest, then swap the new folder in; the old one is kept as the spare."""
         try:
             self._drop_stale()
-            (self.tmp / MARKER).unlink(missing_ok=True)
-            (self.tmp / MARKER).write_bytes(manifest.to_bytes())
+            _replace_marker(self.tmp, manifest)
             _syncfs(self.tmp)
         except OSError as exc:
             raise _disk_error(exc, self.out) from exc
@@ -334,6 +332,14 @@ class SiteWriter:
     @property
     def files(self) -> tuple[str, ...]:
         return tuple(sorted(self._files))
+
+
+def _replace_marker(folder: Path, manifest: Manifest) -> None:
+    """Replace the marker in one step (a new file renamed over it): the folder is never
+    without one, so a kill at any moment leaves a folder recover() knows is ours."""
+    staged = folder / f"{MARKER}.new"
+    staged.write_bytes(manifest.to_bytes())
+    os.replace(staged, folder / MARKER)
 
 
 def _syncfs(folder: Path) -> None:
