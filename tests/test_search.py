@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from newsarchive import search
-from newsarchive.search import cached_index_files, plain_markdown, records_hash
+from newsarchive import search, search_index
+from newsarchive.search import cached_index_files, plain_markdown
 from newsarchive.search_index import (
     CALLBACK,
     EXCERPT_CHARS,
@@ -29,6 +29,7 @@ from newsarchive.search_index import (
     date_number,
     excerpt,
     postings,
+    shard_records,
     tokens,
 )
 from newsarchive.search_pagefind import pagefind_files, pagefind_record, pagefind_version
@@ -119,8 +120,10 @@ def test_compact_files_hold_every_record_and_filter_field() -> None:
     assert head["count"] == 2 and head["outlets"] == ["B Outlet"]
     assert head["authors"] == ["Amy", "Zed"] and head["tags"] == ["x", "y"]
     assert head["docs"] == [[0, 20210301, [1, 0], [0, 1]], [-1, 0, [], []]]
-    name, rows = read_called(files["search/docs-0.js"])
-    assert name == "docs-0"
+    assert [count for _, count in head["blocks"]] == [2]
+    block = head["blocks"][0][0]
+    name, rows = read_called(files[f"search/docs-{block}.js"])
+    assert name == f"docs-{block}"
     assert rows[0][:2] == ["2021/03/story-0/", "Story 0"]
     for shard in head["shards"]:
         name, terms = read_called(files[f"search/terms-{shard}.js"])
@@ -159,24 +162,58 @@ def test_pagefind_bundle_is_byte_identical_across_runs() -> None:
     assert not any("-ui." in path for path in first)  # our own script shows the results
 
 
-def test_cache_is_reused_while_records_are_unchanged(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    records = [record(0), record(1)]
+def test_shards_keep_their_members_when_one_article_changes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_index, "SHARD_TARGET", 6)
+    monkeypatch.setattr(search_index, "SHARD_MIN", 2)
+    monkeypatch.setattr(search_index, "SHARD_MAX", 12)
+    records = [record(n, date=f"2021-{n % 12 + 1:02d}-{n % 28 + 1:02d}") for n in range(120)]
+    shards = shard_records(records)
+    assert len(shards) > 5 and sum(len(s) for _, s in shards) == 120
+    assert all(2 <= len(s) <= 12 for _, s in shards[:-1])
+    dates = [r.date for _, shard in shards for r in shard]
+    assert dates == sorted(dates, reverse=True)  # newest first
+    def members(given: list[SearchRecord]) -> list[tuple[str, ...]]:
+        return [tuple(r.url for r in shard) for _, shard in shard_records(given)]
+
+    before = members(records)
+    edited = list(records)
+    edited[40] = record(40, date=records[40].date, body="Edited.")
+    assert members(edited) == before  # an edit moves nobody
+    removed = members(records[:40] + records[41:])
+    assert len(set(removed) - set(before)) == 1  # a removal changes one shard (or merges two)
+    added = members([*records, record(500, date="2021-06-15")])
+    assert len(set(added) - set(before)) <= 2
+
+
+def test_cache_is_reused_per_shard_and_pruned(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_index, "SHARD_TARGET", 4)
+    monkeypatch.setattr(search_index, "SHARD_MIN", 1)
+    records = [record(n) for n in range(24)]
     calls: list[int] = []
+    real = search.index_files
 
-    def fake_index(given: Any, language: str) -> dict[str, bytes]:
-        calls.append(len(given))
-        return {"search/index.js": b"one", "pagefind/x.pf": records_hash(given, language).encode()}
+    def counted(shards: Any, language: str) -> Any:
+        calls.append(len(shards))
+        return real(shards, language)
 
-    monkeypatch.setattr(search, "index_files", fake_index)
+    monkeypatch.setattr(search, "index_files", counted)
+    monkeypatch.setattr(search, "pagefind_bundles", lambda shards, language: [
+        {"pagefind.js": b"js", "data.pf": repr(shard).encode()} for shard in shards])
     first = cached_index_files(records, tmp_path, "en")
-    assert cached_index_files(records, tmp_path, "en") == first
-    assert calls == [2]
-    changed = cached_index_files([record(0), record(1, title="New")], tmp_path, "en")
-    assert changed != first and calls == [2, 2]
+    count = len(shard_records(records))
+    assert calls == [count] and count >= 3
+    assert cached_index_files(records, tmp_path, "en") == first and calls == [count]
+    edited = [*records[:5], record(5, title="New"), *records[6:]]
+    changed = cached_index_files(edited, tmp_path, "en")
+    assert changed != first and calls == [count, 1]  # only the edited record's shard
+    assert cached_index_files(edited, tmp_path, "en", read=False) == changed
+    assert calls[-1] == count
     for n in range(5):
-        cached_index_files([record(n + 7)], tmp_path, "en")
-    assert len(list(tmp_path.glob("*.pickle"))) == search.CACHE_KEEP
+        cached_index_files([record(n + 70)], tmp_path, "en")
+    kept = {p.stem for p in tmp_path.glob("*.pickle")}
+    assert len(kept) <= search.CACHE_KEEP  # three builds of one shard each
 
 
 # --- the built site ---------------------------------------------------------------------------------
@@ -372,3 +409,123 @@ def test_header_box_works_without_javascript(chromium: Any, sample_out: tuple[Pa
     page.wait_for_url("**/search/index.html?q=harbor")
     assert page.locator("noscript").count() == 1
     context.close()
+
+
+# --- Pagefind in shards: merged in the browser, re-indexed one shard at a time ------------------------
+
+OUTLETS = ("North Star", "Harbor Ledger", "Valley Post")
+
+
+def shard_site(root: Path, count: int = 40) -> Path:
+    """An archive of `count` articles that all mention "lighthouse", each with a word of its own
+    (`own_word`), over three outlets and six years; the last one undated."""
+    site = root / "shards"
+    (site / "articles").mkdir(parents=True)
+    (site / "site.yml").write_text('title: "Shards"\nlanguage: en\n', encoding="utf-8")
+    for n in range(count):
+        date = "" if n == count - 1 else f"date: {2018 + n % 6}-{n % 12 + 1:02d}-{n % 27 + 1:02d}\n"
+        (site / "articles" / f"story-{n}.md").write_text(
+            f"---\ntitle: Lighthouse story number {n}\nauthors: [Writer {n % 4}]\n"
+            f"outlet: {OUTLETS[n % 3]}\n{date}tags: [coast]\n---\n"
+            f"The lighthouse {own_word(n)} reported calm seas and a bright lamp tonight.\n",
+            encoding="utf-8")
+    return site
+
+
+def own_word(n: int) -> str:
+    """keeperaa, keeperba, ...: one word per article, none a prefix of another."""
+    return f"keeper{chr(97 + n % 26)}{chr(97 + n // 26)}"
+
+
+@pytest.fixture
+def small_shards(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_index, "SHARD_TARGET", 8)
+    monkeypatch.setattr(search_index, "SHARD_MIN", 2)
+    monkeypatch.setattr(search_index, "SHARD_MAX", 14)
+
+
+@pytest.mark.skipif(not HAS_PAGEFIND, reason="pagefind[bin] not installed")
+def test_an_edit_runs_pagefind_for_one_shard_and_equals_a_clean_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_shards: None) -> None:
+    from sitetools import tree_digest
+
+    site = shard_site(tmp_path, 30)
+    runs: list[int] = []
+    real = search.pagefind_bundles
+
+    def counted(shards: Any, language: str) -> Any:
+        runs.extend(len(shard) for shard in shards)
+        return real(shards, language)
+
+    monkeypatch.setattr(search, "pagefind_bundles", counted)
+    out = tmp_path / "out"
+    build_site(site, out)
+    manifest = json.loads((out / "pagefind/shards.json").read_bytes())
+    assert len(runs) == len(manifest["shards"]) >= 3
+    story = site / "articles" / "story-7.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nA zanzibar gull.\n", encoding="utf-8")
+    runs.clear()
+    written = build_site(site, out).written
+    assert len(runs) == 1, runs  # one shard of a few records re-indexed
+    assert "search/terms-z.js" in written
+    assert sum(p.startswith("pagefind/") and p.endswith(".pf_meta") for p in written) == 1
+    clean = tmp_path / "clean"
+    build_site(site, clean, clean=True)
+    assert tree_digest(out) == tree_digest(clean)
+    # shared files once: the script at the top, worker and WebAssembly in the first shard only
+    assert (out / "pagefind/pagefind.js").is_file()
+    assert len(list(out.glob("pagefind/*/pagefind-worker.js"))) == 1
+    assert (out / "pagefind" / manifest["shards"][0] / "pagefind-worker.js").is_file()
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not HAS_PAGEFIND, reason="pagefind[bin] not installed")
+@pytest.mark.parametrize("mode", ["file", "http"])
+def test_search_across_shards_finds_filters_and_sorts_by_date(
+        chromium: Any, tmp_path: Path, small_shards: None, mode: str) -> None:
+    site = shard_site(tmp_path, 40)
+    out = tmp_path / "out"
+    build_site(site, out)
+    shards = json.loads((out / "pagefind/shards.json").read_bytes())["shards"]
+    assert len(shards) >= 3
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SubPathHandler, directory=str(out)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        root = (out.as_uri() + "/" if mode == "file"
+                else f"http://127.0.0.1:{server.server_address[1]}{PREFIX}")
+        page, errors = open_page(chromium, root + "search/index.html")
+        page.fill("#search-q", "lighthouse")
+        searched(page, lambda: page.press("#search-q", "Enter"))
+        assert page.evaluate("document.documentElement.dataset.searchMode") == (
+            "compact" if mode == "file" else "pagefind")
+        assert page.inner_text("#search-status") == "40 articles"  # every shard answered
+        # an article's own word, from the first, a middle and the last shard
+        index_js = read_assigned((out / "search/index.js").read_bytes())
+        assert [name for name, _ in index_js["blocks"]] == shards  # same shards in both
+        for name in (shards[0], shards[len(shards) // 2], shards[-1]):
+            _, rows = read_called((out / f"search/docs-{name}.js").read_bytes())
+            number = rows[0][1].rsplit(" ", 1)[-1]
+            page.fill("#search-q", own_word(int(number)))
+            searched(page, lambda: page.press("#search-q", "Enter"))
+            assert titles(page) == [f"Lighthouse story number {number}"], name
+        # a filter across shards: counts add up, only that outlet
+        page.fill("#search-q", "lighthouse")
+        searched(page, lambda: page.select_option("select[name=outlet]", "Valley Post"))
+        assert page.inner_text("#search-status") == "13 articles"
+        assert set(page.locator("#search-results .outlet").all_inner_texts()) == {"Valley Post"}
+        # date sort across shards: newest first, then oldest first (undated count as oldest)
+        searched(page, lambda: page.select_option("select[name=outlet]", ""))
+        searched(page, lambda: page.select_option("select[name=sort]", "newest"))
+        newest = dates(page)
+        assert len(newest) == 20 and newest == sorted(newest, reverse=True)
+        assert newest[0] == "2023-12-24"  # the newest of all, from the first shard
+        searched(page, lambda: page.select_option("select[name=sort]", "oldest"))
+        assert page.locator("#search-results .search-result").first.locator(
+            ".meta").inner_text().endswith("Undated")
+        oldest = dates(page)
+        assert oldest == sorted(oldest) and oldest[0] == "2018-01-01"
+        assert errors == []
+        page.close()
+    finally:
+        server.shutdown()
+        server.server_close()

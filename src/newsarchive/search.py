@@ -2,9 +2,10 @@
 
 Hosted sites search through Pagefind (filters and the date sort come from our records, not from
 scraping HTML); a site opened from disk falls back to the compact index in `search_index`. Both
-indexes are made from one tuple of `SearchRecord`s, and both are expensive at thousands of
-articles, so their files are cached under `.newsarchive-cache/search/<hash of the records>/`: an
-incremental build whose records did not change reads the files back instead of re-indexing.
+indexes are made from one tuple of `SearchRecord`s, cut into shards whose membership survives
+edits (`search_index.shard_records`); each shard's parts of both indexes are cached under
+`.newsarchive-cache/search/<hash of the shard's records>.pickle`, so an edit re-indexes one
+shard and the indexes are put together from the cached parts.
 Every index file becomes a raw Page (bytes made here), so the pipeline hashes, carries forward
 and writes it like any other page.
 """
@@ -12,25 +13,35 @@ and writes it like any other page.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 import re
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from . import __version__
 from .archive import Archive, Entry, TermCount
 from .config import Config
 from .model import Page
-from .search_index import SearchRecord, compact_files
-from .search_pagefind import pagefind_files, pagefind_version
+from .search_index import (
+    INDEX_VERSION,
+    CompactBlock,
+    SearchRecord,
+    assemble_compact,
+    compact_block,
+    shard_records,
+)
+from .search_pagefind import PAGEFIND_DIR, pagefind_bundles, pagefind_version
 
 SEARCH_PAGE = "search/index.html"
 SCRIPT = ("assets/search.js", "static/search.js")  # (output path, template name)
 STYLES = ("assets/search.css", "static/search.css")
-CACHE_KEEP = 3  # cached index versions kept (e.g. two output folders built alternately)
+CACHE_KEEP = 3  # builds whose shards stay cached (e.g. two output folders built alternately)
+SHARED = re.compile(r"pagefind-worker\.js$|wasm\.[^/]*\.pagefind$")  # first shard's are used
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")  # [text](url) and images -> text
 _MD_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)|[*_`~]+", re.M)
 
@@ -99,13 +110,14 @@ def plain_markdown(text: str) -> str:
 
 
 def records_hash(records: Sequence[SearchRecord], language: str) -> str:
-    """Content hash of everything the indexes are made from, plus the tool and Pagefind version."""
+    """Content hash of everything a shard's indexes are made from, plus the tool, index format
+    and Pagefind version."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{__version__}\0{pagefind_version()}\0{language}\0".encode())
+    digest.update(f"{__version__}\0{INDEX_VERSION}\0{pagefind_version()}\0{language}\0".encode())
     for record in records:
         for value in (record.url, record.title, record.dek, "\x1f".join(record.authors),
                       record.outlet, record.date, "\x1f".join(record.tags), record.body,
-            "md" if record.markdown else "text"):
+                      "md" if record.markdown else "text"):
             digest.update(value.encode("utf-8", "surrogatepass"))
             digest.update(b"\0")
         digest.update(b"\x1e")
@@ -120,53 +132,115 @@ def pagefind_language(language: str) -> str:
 # --- the cache of index files ---------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class ShardIndex:
+    """Both indexes' parts for one shard of records: what is cached per shard."""
+
+    compact: CompactBlock
+    pagefind: dict[str, bytes] | None  # the shard's stable Pagefind bundle; None without one
+
+
 def cached_index_files(records: Sequence[SearchRecord], cache: Path,
                        language: str, read: bool = True) -> dict[str, bytes]:
-    """All index files (compact and Pagefind), from the cache when the records are unchanged.
+    """All index files (compact and Pagefind), made from per-shard parts.
 
-    One pickle per version: reading back a thousand small Pagefind files one by one cost more
-    than the whole rest of a no-change build.
+    Each shard's parts are cached under the hash of its records: an edit re-indexes only the
+    shard it falls in, the rest is read back. Pagefind runs for the changed shards in a small
+    pool of its own processes while this thread makes their compact blocks. `read=False` (a
+    clean build) indexes every shard anew and still saves the parts.
     """
-    entry = cache / f"{records_hash(records, language)}.pickle"
-    try:
-        if not read:
-            raise OSError("not read: a clean build")
-        with entry.open("rb") as handle:
-            files: dict[str, bytes] = pickle.load(handle)
+    shards = shard_records(records)
+    keys = [records_hash(shard, language) for _, shard in shards]
+    parts: dict[str, ShardIndex] = {}
+    for key in dict.fromkeys(keys) if read else ():
+        try:
+            with (cache / f"{key}.pickle").open("rb") as handle:
+                part = pickle.load(handle)
+            if isinstance(part, ShardIndex):
+                parts[key] = part
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError):
+            pass
+    missing = {key: _plain(shard)
+               for key, (_, shard) in zip(keys, shards, strict=True) if key not in parts}
+    if missing:
+        parts.update(index_files(missing, language))
+        for key in missing:
+            if parts[key].pagefind is not None or pagefind_version() == "none":
+                _store(cache / f"{key}.pickle", parts[key])
+    _prune(cache, keys)
+    return assemble([(name, parts[key]) for (name, _), key in zip(shards, keys, strict=True)])
+
+
+def index_files(shards: Mapping[str, Sequence[SearchRecord]],
+                language: str) -> dict[str, ShardIndex]:
+    """Both indexes' parts for these shards (key -> plain-text records), made now."""
+    keys = list(shards)
+    with ThreadPoolExecutor(1) as pool:
+        bundles = pool.submit(pagefind_bundles, [shards[k] for k in keys], language)
+        blocks = [compact_block(shards[key]) for key in keys]
+        return {key: ShardIndex(block, bundle)
+                for key, block, bundle in zip(keys, blocks, bundles.result(), strict=True)}
+
+
+def assemble(parts: Sequence[tuple[str, ShardIndex]]) -> dict[str, bytes]:
+    """Output path -> bytes for both indexes, from the shards' parts in shard order.
+
+    Pagefind: one bundle per shard under `pagefind/<shard>/`, listed in `pagefind/shards.json`
+    (search.js loads the first and merges the others). pagefind.js is kept once, and its worker
+    and WebAssembly only in the first shard's folder: merged indexes use the first one's. If any
+    shard has no bundle, there is no Pagefind search at all (search.js uses the compact index).
+    """
+    files = assemble_compact([(name, part.compact) for name, part in parts])
+    bundles = [(name, part.pagefind) for name, part in parts]
+    if not bundles or any(bundle is None for _, bundle in bundles):
         return files
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
-        pass
-    files = index_files(records, language)
-    _store(entry, files)
-    _prune(cache, keep=entry)
-    return files
+    for number, (name, bundle) in enumerate(bundles):
+        assert bundle is not None
+        for path, data in bundle.items():
+            if path == "pagefind.js":
+                files[f"{PAGEFIND_DIR}/{path}"] = data
+            elif number == 0 or not SHARED.match(path):
+                files[f"{PAGEFIND_DIR}/{name}/{path}"] = data
+    manifest = {"v": 1, "shards": [name for name, _ in bundles]}
+    files[f"{PAGEFIND_DIR}/shards.json"] = json.dumps(manifest, separators=(",", ":")).encode()
+    return dict(sorted(files.items()))
 
 
-def index_files(records: Sequence[SearchRecord], language: str) -> dict[str, bytes]:
-    """Build both indexes now: output path -> bytes."""
-    plain = [replace(r, body=plain_markdown(r.body), markdown=False) if r.markdown else r
-             for r in records]
-    files = compact_files(plain)
-    files.update(pagefind_files(plain, language))
-    return files
+def _plain(records: Sequence[SearchRecord]) -> tuple[SearchRecord, ...]:
+    return tuple(replace(r, body=plain_markdown(r.body), markdown=False) if r.markdown else r
+                 for r in records)
 
 
-def _store(entry: Path, files: Mapping[str, bytes]) -> None:
+def _store(entry: Path, part: ShardIndex) -> None:
     """Write beside the final name, then rename: a crash never leaves half an entry."""
     entry.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=f".{entry.name}.")
     try:
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump(dict(files), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(part, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, entry)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def _prune(cache: Path, keep: Path) -> None:
-    """Keep the newest few entries, so alternating builds still hit and the cache stays small."""
-    entries = sorted((p for p in cache.glob("*.pickle") if p != keep),
-                     key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
-    for stale in entries[CACHE_KEEP - 1:]:
-        stale.unlink(missing_ok=True)
+def _prune(cache: Path, keys: Sequence[str]) -> None:
+    """Keep the shards of the last CACHE_KEEP builds (so alternating builds still hit), remove
+    every other entry: `builds.json` lists the keys each of those builds used."""
+    log = cache / "builds.json"
+    try:
+        builds = [list(b) for b in json.loads(log.read_text(encoding="utf-8"))][:CACHE_KEEP]
+    except (OSError, ValueError, TypeError):
+        builds = []
+    current = sorted(set(keys))
+    builds = [current, *[b for b in builds if b != current][:CACHE_KEEP - 1]]
+    keep = {key for build in builds for key in build}
+    if not cache.is_dir():
+        return
+    for entry in cache.glob("*.pickle"):
+        if entry.stem not in keep:
+            entry.unlink(missing_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=cache, prefix=".builds.json.")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(builds, handle)
+    os.replace(tmp, log)

@@ -4,20 +4,26 @@ Browsers refuse `fetch()` and module imports from `file://`, but a plain `<scrip
 runs, so every file here is a classic script that hands its data to a global callback. The index
 is split so a query loads only what it needs:
 
-    search/index.js         facet names, per-article filter fields (outlet, date, authors, tags),
-                            the stop words and the list of shards; loaded first
+    search/index.js         facet names, the blocks (shards) in order with their sizes,
+                            per-article filter fields (outlet, date, authors, tags), the stop
+                            words and the list of term files; loaded first
     search/terms-<c>.js     token -> posting list, for tokens starting with <c> (a-z, 0-9, "_")
-    search/docs-<n>.js      url, title and a short excerpt of articles n*CHUNK .. (n+1)*CHUNK-1;
-                            loaded only for the results on screen
+    search/docs-<name>.js   url, title and a short excerpt of one block's articles; loaded only
+                            for the results on screen
 
-Posting lists are comma-separated, hexadecimal deltas of article ids, each optionally followed by
-`.weight` (default 1): weight counts body occurrences (capped) plus bonuses for the title, dek and
-byline, so relevance needs no second lookup. Tokenising here and in search.js must agree: NFKD,
-combining marks dropped, lower case, runs of letters and digits, at least two characters.
+Articles are numbered in search order (newest first, then URL) and grouped in the same shards
+as Pagefind's bundles (`shard_records`), so an edit re-indexes one shard and the rest is put
+together from cached blocks. A posting list is `;`-separated segments `<block>:<items>`, block
+a hexadecimal index into index.js's blocks; items are comma-separated hexadecimal deltas of ids
+local to that block (the first from 0), each optionally followed by `.weight` (default 1):
+weight counts body occurrences (capped) plus bonuses for the title, dek and byline, so relevance
+needs no second lookup. Tokenising here and in search.js must agree: NFKD, combining marks
+dropped, lower case, runs of letters and digits, at least two characters.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -25,8 +31,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-INDEX_VERSION = 1
-DOCS_CHUNK = 500  # articles per docs-<n>.js file: a results page loads one or two of them
+INDEX_VERSION = 2
+# Shards (shared with Pagefind's bundles, see shard_records): mean size SHARD_TARGET records.
+# An edit re-indexes one shard (Pagefind: ~4 ms a record), the browser merges every shard.
+SHARD_TARGET, SHARD_MIN, SHARD_MAX = 128, 32, 384
 EXCERPT_CHARS = 280  # stored lead (dek, then body); search.js shows ~160 around the first hit
 BODY_TF_CAP = 5  # a body repeating a word more often says little more about relevance
 TITLE_BONUS, DEK_BONUS, BYLINE_BONUS = 8, 4, 4
@@ -133,43 +141,98 @@ def postings(records: Sequence[SearchRecord]) -> dict[str, str]:
     return {token: ",".join(items) for token, items in sorted(lists.items())}
 
 
+def shard_records(records: Iterable[SearchRecord]) -> list[tuple[str, tuple[SearchRecord, ...]]]:
+    """Records in search order (newest first, then by URL), cut into shards whose membership
+    does not move when one article is added, removed or edited: (name, records) per shard.
+
+    A shard ends after a record whose URL hash is 0 modulo SHARD_TARGET - SHARD_MIN once it
+    holds SHARD_MIN records (content-defined cuts: an edit touches one shard, an addition or
+    removal one shard or two), or at SHARD_MAX records. A shard is named by the hash of its
+    first URL, so its files keep their paths while its other records change.
+    """
+    ordered = sorted(records, key=lambda r: (-date_number(r.date), r.url))
+    modulus = max(1, SHARD_TARGET - SHARD_MIN)
+    shards: list[list[SearchRecord]] = []
+    current: list[SearchRecord] = []
+    for record in ordered:
+        current.append(record)
+        if len(current) >= SHARD_MAX or (
+                len(current) >= SHARD_MIN and _url_hash(record.url) % modulus == 0):
+            shards.append(current)
+            current = []
+    if current:
+        shards.append(current)
+    return [(f"{_url_hash(shard[0].url):08x}", tuple(shard)) for shard in shards]
+
+
+def _url_hash(url: str) -> int:
+    return int.from_bytes(hashlib.blake2b(url.encode("utf-8", "surrogatepass"),
+                                          digest_size=4).digest(), "big")
+
+
+@dataclass(frozen=True, slots=True)
+class CompactBlock:
+    """One shard's part of the compact index, made once per shard and cached."""
+
+    terms: dict[str, str]  # token -> posting list with ids local to the shard
+    rows: list[list[str]]  # [url, title, excerpt] per record
+    fields: list[tuple[str, int, tuple[str, ...], tuple[str, ...]]]  # outlet, date, authors, tags
+
+
+def compact_block(records: Sequence[SearchRecord]) -> CompactBlock:
+    return CompactBlock(
+        terms=postings(records),
+        rows=[[r.url.removesuffix("index.html"), r.title, excerpt(r)] for r in records],
+        fields=[(r.outlet, date_number(r.date), r.authors, r.tags) for r in records])
+
+
 def compact_files(records: Sequence[SearchRecord]) -> dict[str, bytes]:
     """Every file of the compact index: output path -> bytes. Deterministic for equal input."""
+    return assemble_compact([(name, compact_block(shard))
+                             for name, shard in shard_records(records)])
+
+
+def assemble_compact(blocks: Sequence[tuple[str, CompactBlock]]) -> dict[str, bytes]:
+    """The compact index from its shards' blocks, in shard order: no tokenising here."""
+    merged: defaultdict[str, list[str]] = defaultdict(list)
+    for number, (_, block) in enumerate(blocks):
+        prefix = f"{number:x}:"
+        for token, encoded in block.terms.items():
+            merged[token].append(prefix + encoded)
     by_shard: defaultdict[str, dict[str, str]] = defaultdict(dict)
-    for token, encoded in postings(records).items():
-        by_shard[shard_of(token)][token] = encoded
+    for token, segments in merged.items():
+        by_shard[shard_of(token)][token] = ";".join(segments)
     files = {f"search/terms-{shard}.js": _call(f"terms-{shard}", terms)
              for shard, terms in sorted(by_shard.items())}
-    for start in range(0, len(records), DOCS_CHUNK):
-        number = start // DOCS_CHUNK
-        rows = [[r.url.removesuffix("index.html"), r.title, excerpt(r)]
-                for r in records[start:start + DOCS_CHUNK]]
-        files[f"search/docs-{number}.js"] = _call(f"docs-{number}", rows)
-    files["search/index.js"] = _assign(index_head(records, sorted(by_shard)))
+    for name, block in blocks:
+        files[f"search/docs-{name}.js"] = _call(f"docs-{name}", block.rows)
+    files["search/index.js"] = _assign(index_head(blocks, sorted(by_shard)))
     return dict(sorted(files.items()))
 
 
-def index_head(records: Sequence[SearchRecord], shards: Iterable[str]) -> dict[str, object]:
+def index_head(blocks: Sequence[tuple[str, CompactBlock]],
+               shards: Iterable[str]) -> dict[str, object]:
     """What index.js holds: facet name tables and, per article, the fields filters need."""
-    outlets = _names(r.outlet for r in records if r.outlet)
-    authors = _names(a for r in records for a in r.authors)
-    tags = _names(t for r in records for t in r.tags)
+    fields = [row for _, block in blocks for row in block.fields]
+    outlets = _names(outlet for outlet, _, _, _ in fields if outlet)
+    authors = _names(a for _, _, names, _ in fields for a in names)
+    tags = _names(t for _, _, _, names in fields for t in names)
     outlet_id = {name: i for i, name in enumerate(outlets)}
     author_id = {name: i for i, name in enumerate(authors)}
     tag_id = {name: i for i, name in enumerate(tags)}
     return {
         "v": INDEX_VERSION,
-        "count": len(records),
-        "chunk": DOCS_CHUNK,
+        "count": len(fields),
+        "blocks": [[name, len(block.rows)] for name, block in blocks],
         "stop": sorted(STOP_WORDS),
         "shards": list(shards),
         "outlets": outlets,
         "authors": authors,
         "tags": tags,
         # per article, in id order: [outlet id or -1, date number, [author ids], [tag ids]]
-        "docs": [[outlet_id.get(r.outlet, -1), date_number(r.date),
-                  [author_id[a] for a in r.authors], [tag_id[t] for t in r.tags]]
-                 for r in records],
+        "docs": [[outlet_id.get(outlet, -1), date,
+                  [author_id[a] for a in names], [tag_id[t] for t in labels]]
+                 for outlet, date, names, labels in fields],
     }
 
 

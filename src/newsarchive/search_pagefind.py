@@ -1,12 +1,18 @@
-"""Pagefind's bundle for hosted sites, made from our search records through its Python API.
+"""Pagefind's bundles for hosted sites, made from our search records through its Python API.
 
 Filters (outlet, author, tag, year) and the date sort are given per record, never scraped from
-HTML. Two things are fixed up after Pagefind runs, both measured on pagefind 1.5.2:
+HTML. `search.py` splits the records into shards and asks for one bundle per shard (search.js
+merges them in the browser with Pagefind's `mergeIndex`); only shards whose records changed run
+through Pagefind. Three things are fixed up, all measured on pagefind 1.5.2:
 - speed: its Python service sleeps 0.1 s before reading each answer (5,000 records: 8 minutes);
-  `_FastService` reads answers as they arrive.
+  `_FastService` reads answers as they arrive, and takes the files from the pipe (`get_files`),
+  so nothing is written to a temporary folder and waited on to settle.
 - determinism: it lists filters, sorts and filter values in hash-map order, which changes from
   run to run, and names files by hashes of those bytes; `stable_bundle` puts them in name order
   and renames, so equal records give a byte-identical bundle.
+- merged sorting: a merged search orders results by score only, whatever sort was asked for, so
+  `stable_bundle` names every page `<language>_<date number>_<hash>`: search.js reads each
+  result's date from its id and sorts across shards without loading any fragment.
 """
 
 from __future__ import annotations
@@ -17,18 +23,17 @@ import gzip
 import hashlib
 import json
 import re
-import tempfile
-import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 from typing import Any
 
-from .search_index import SearchRecord
+from .search_index import SearchRecord, date_number
 
-PAGEFIND_DIR = "pagefind"  # the bundle's folder in the output, next to search/
+PAGEFIND_DIR = "pagefind"  # the bundles' folder in the output, next to search/
 MAGIC = b"pagefind_dcd"  # the head of every decompressed .pf_meta and .pf_filter file
+WORKERS = 2  # Pagefind services run side by side (each one is single-threaded)
+PIPE_LIMIT = 2**28  # the longest answer read from the service: a shard's files, base64 twice
 UNUSED = re.compile(r"pagefind-(?:.*ui|highlight)\.(?:js|css)$")  # our search.js shows results
 
 
@@ -41,46 +46,64 @@ def pagefind_version() -> str:
 
 
 def pagefind_files(records: Sequence[SearchRecord], language: str) -> dict[str, bytes]:
-    """Pagefind's bundle for these records (`pagefind/...` -> bytes); empty without Pagefind.
+    """One Pagefind bundle for these records (`pagefind/...` -> bytes); empty without Pagefind
+    or when Pagefind fails (search.js then falls back to the compact index)."""
+    bundle = pagefind_bundles([records], language)[0] if records else None
+    return {f"{PAGEFIND_DIR}/{path}": data for path, data in (bundle or {}).items()}
 
-    Pagefind writes a folder, so it writes into a temporary one that is read back and removed.
+
+def pagefind_bundles(shards: Sequence[Sequence[SearchRecord]], language: str,
+                     workers: int = WORKERS) -> list[dict[str, bytes] | None]:
+    """A stable Pagefind bundle (path inside the bundle -> bytes) per shard of records; None for
+    a shard Pagefind failed on twice, and for every shard without Pagefind.
+
+    The services run in a thread of their own: the caller may already run an event loop (a
+    server, Playwright), and may do other work meanwhile.
     """
-    if pagefind_version() == "none" or not records:
-        return {}
-    for _ in range(2):  # one retry: Pagefind's output has been seen unsettled under load
-        with tempfile.TemporaryDirectory(prefix="newsarchive-pagefind-") as tmp:
-            folder = Path(tmp) / PAGEFIND_DIR
-            # a thread of its own: the caller may already run an event loop (a server, Playwright)
-            with ThreadPoolExecutor(1) as pool:
-                pool.submit(asyncio.run, _run_pagefind(records, language, folder)).result()
-            try:
-                files = _settled_files(folder)
-            except RuntimeError:
-                continue
-        return {f"{PAGEFIND_DIR}/{path}": data for path, data in stable_bundle(files).items()}
-    return {}  # the compact index, which search.js falls back to, still serves every mode
+    if pagefind_version() == "none" or not shards:
+        return [None] * len(shards)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, _run_shards(shards, language, workers)).result()
 
 
-def _settled_files(folder: Path, attempts: int = 60) -> dict[str, bytes]:
-    """Read Pagefind's output once it has settled.
+async def _run_shards(shards: Sequence[Sequence[SearchRecord]], language: str,
+                      workers: int) -> list[dict[str, bytes] | None]:
+    """`workers` services, each taking the next shard when it finishes one (biggest first)."""
+    results: list[dict[str, bytes] | None] = [None] * len(shards)
+    queue = sorted(range(len(shards)), key=lambda n: len(shards[n]))  # popped from the end
 
-    Pagefind can answer `write_files` before its last files are flushed (seen under load: an
-    empty pagefind-entry.json), so read until the entry file parses and two reads agree.
-    """
-    previous: dict[str, bytes] | None = None
-    for _ in range(attempts):
-        files = {path.relative_to(folder).as_posix(): path.read_bytes()
-                 for path in sorted(folder.rglob("*")) if path.is_file()}
+    async def worker() -> None:
+        service = await _fast_service().launch()
         try:
-            json.loads(files.get("pagefind-entry.json", b""))
-        except ValueError:
-            previous = None
-        else:
-            if files == previous:
-                return files
-            previous = files
-        time.sleep(0.05)
-    raise RuntimeError("Pagefind's output did not settle; search falls back to the built-in index")
+            while queue:
+                number = queue.pop()
+                for _ in range(2):  # one retry
+                    try:
+                        results[number] = stable_bundle(
+                            await _bundle(service, shards[number], language))
+                        break
+                    except (RuntimeError, ValueError, KeyError, AssertionError):
+                        continue
+        finally:
+            await service.close()
+
+    await asyncio.gather(*(worker() for _ in range(max(1, min(workers, len(shards))))))
+    return results
+
+
+async def _bundle(service: Any, records: Sequence[SearchRecord], language: str) -> dict[str, bytes]:
+    """Index records in a fresh index of a running service; its files come back on the pipe."""
+    from pagefind.index import IndexConfig
+
+    index = await service.create_index(IndexConfig(force_language=language))
+    try:
+        # every record in flight at once: requests are written in order, answered in order
+        await asyncio.gather(*(index.add_custom_record(**pagefind_record(record, language))
+                               for record in records))
+        files = await index.get_files()
+    finally:
+        await index.delete_index()  # frees the service's memory for the next shard
+    return {str(file["path"]): bytes(file["content"]) for file in files}
 
 
 def pagefind_record(record: SearchRecord, language: str) -> dict[str, Any]:
@@ -97,25 +120,20 @@ def pagefind_record(record: SearchRecord, language: str) -> dict[str, Any]:
             "sort": {"date": record.date} if record.date else {}}
 
 
-async def _run_pagefind(records: Sequence[SearchRecord], language: str, out: Path) -> None:
-    from pagefind.index import IndexConfig
-
-    service = await _fast_service().launch()
-    try:
-        index = await service.create_index(IndexConfig(force_language=language))
-        # every record in flight at once: requests are written in order, answered in order
-        await asyncio.gather(*(index.add_custom_record(**pagefind_record(record, language))
-                               for record in records))
-        await index.write_files(output_path=str(out))
-    finally:
-        await service.close()
-
-
 def _fast_service() -> Any:
     """Pagefind's service with a reader that does not sleep between answers."""
     from pagefind.service import PagefindService
 
     class _FastService(PagefindService):
+        async def launch(self) -> Any:
+            # the stock limit (2 MiB) is less than one shard's files sent back by get_files
+            self._backend = await asyncio.create_subprocess_exec(
+                self._bin, "--service", stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+                limit=PIPE_LIMIT)
+            self._poll_task = self._loop.create_task(self._wait_for_responses())
+            return self
+
         async def _wait_for_responses(self) -> None:
             stdout = self._backend.stdout
             assert stdout is not None  # launched with stdout=PIPE
@@ -142,13 +160,23 @@ def _fast_service() -> Any:
 
 
 def stable_bundle(files: Mapping[str, bytes]) -> dict[str, bytes]:
-    """Pagefind's files with filters, sorts and filter values in name order, renamed to match."""
+    """Pagefind's files with filters, sorts and filter values in name order, renamed to match,
+    and every page named `<language>_<date number>_<fragment hash>` (see the module's text)."""
     import cbor2
 
     result = {path: data for path, data in files.items() if not UNUSED.search(path)}
     entry = json.loads(result["pagefind-entry.json"])
     for language, info in sorted(entry["languages"].items()):
         meta = _read(result.pop(f"pagefind.{info['hash']}.pf_meta"), cbor2)
+        pages = []
+        for page, words in meta[1]:  # [page hash, word count]
+            data = result.pop(f"fragment/{page}.pf_fragment")
+            fragment = json.loads(gzip.decompress(data)[len(MAGIC):])
+            when = date_number(str(fragment.get("meta", {}).get("date", "")))
+            named = f"{language}_{when:08d}_{page.rsplit('_', 1)[-1]}"
+            result[f"fragment/{named}.pf_fragment"] = data
+            pages.append([named, words])
+        meta[1] = pages
         filters = []
         for name, chunk in meta[3]:  # [filter name, file hash]
             values = _read(result.pop(f"filter/{chunk}.pf_filter"), cbor2)

@@ -80,6 +80,8 @@
       var head = window.NEWSARCHIVE_SEARCH;
       var stop = new Set(head.stop);
       var sortedKeys = {};
+      var offsets = [];
+      head.blocks.reduce(function (start, block) { offsets.push(start); return start + block[1]; }, 0);
       function postings(term, prefix) {
         var shard = /^[a-z0-9]/.test(term) ? term[0] : "_";
         if (head.shards.indexOf(shard) < 0) return Promise.resolve(new Map());
@@ -91,16 +93,22 @@
             keys = prefixRange(keys, term);
           }
           keys.forEach(function (key) {
-            if (Object.prototype.hasOwnProperty.call(terms, key)) decode(terms[key], found);
+            if (Object.prototype.hasOwnProperty.call(terms, key)) decode(terms[key], offsets, found);
           });
           return found;
         });
+      }
+      /* An article's row: its block's docs file, loaded when first shown. */
+      function row(id) {
+        var lo = 0, hi = offsets.length - 1;
+        while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (offsets[mid] <= id) lo = mid; else hi = mid - 1; }
+        return chunk("docs-" + head.blocks[lo][0]).then(function (rows) { return rows[id - offsets[lo]]; });
       }
       return {
         mode: "compact",
         stop: stop,
         search: function (query, filters, sort) {
-          return compactSearch(head, stop, postings, chunk, query, filters, sort);
+          return compactSearch(head, stop, postings, row, query, filters, sort);
         }
       };
     });
@@ -116,18 +124,22 @@
     return out;
   }
 
-  /* "0,3.9,a" -> ids 0, 3 (weight 9), 13 (hex deltas); the best weight wins when prefixes overlap. */
-  function decode(encoded, into) {
-    var id = 0;
-    encoded.split(",").forEach(function (item) {
-      var dot = item.indexOf(".");
-      id += parseInt(dot < 0 ? item : item.slice(0, dot), 16);
-      var weight = dot < 0 ? 1 : Number(item.slice(dot + 1));
-      if (!(into.get(id) >= weight)) into.set(id, weight);
+  /* "0:0,3.9;2:a" -> block 0's ids 0, 3 (weight 9) and block 2's id 10 (hex, deltas within a
+   * block), numbered from each block's offset; the best weight wins when prefixes overlap. */
+  function decode(encoded, offsets, into) {
+    encoded.split(";").forEach(function (segment) {
+      var colon = segment.indexOf(":");
+      var id = offsets[parseInt(segment.slice(0, colon), 16)];
+      segment.slice(colon + 1).split(",").forEach(function (item) {
+        var dot = item.indexOf(".");
+        id += parseInt(dot < 0 ? item : item.slice(0, dot), 16);
+        var weight = dot < 0 ? 1 : Number(item.slice(dot + 1));
+        if (!(into.get(id) >= weight)) into.set(id, weight);
+      });
     });
   }
 
-  function compactSearch(head, stop, postings, chunk, query, filters, sort) {
+  function compactSearch(head, stop, postings, row, query, filters, sort) {
     var terms = words(query, stop);
     var wanted = {
       outlet: filters.outlet ? head.outlets.indexOf(filters.outlet) : null,
@@ -163,10 +175,9 @@
         prefix: !/\s$/.test(query),
         item: function (n) {
           var id = ids[n];
-          return chunk("docs-" + Math.floor(id / head.chunk)).then(function (rows) {
-            var row = rows[id % head.chunk];
+          return row(id).then(function (fields) {
             var doc = head.docs[id];
-            return { url: row[0], title: row[1], excerpt: row[2], marked: false,
+            return { url: fields[0], title: fields[1], excerpt: fields[2], marked: false,
               outlet: doc[0] >= 0 ? head.outlets[doc[0]] : "", date: isoOf(doc[1]) };
           });
         }
@@ -181,7 +192,8 @@
       (wanted.tag === null || doc[3].indexOf(wanted.tag) >= 0);
   }
 
-  /* Newest/oldest by date (undated count as oldest), best match by score; ties: archive order. */
+  /* Newest/oldest by date (undated count as oldest), best match by score; ties: index order
+   * (newest first, then by URL). */
   function compareBy(sort, scores, docs) {
     return function (a, b) {
       var byDate = docs[b][1] - docs[a][1];
@@ -204,19 +216,40 @@
 
   // --- Pagefind (http) -----------------------------------------------------------------------
 
+  /* One Pagefind bundle per shard (pagefind/shards.json lists them): the first is loaded, the
+   * others merged into it, so one search covers them all and filter counts add up. */
   function pagefindEngine() {
-    return import(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
-      var options = { excerptLength: 24, baseUrl: root.pathname };
-      return Promise.resolve(pagefind.options(options)).then(function () {
-        return {
-          mode: "pagefind",
-          stop: null,
-          search: function (query, filters, sort) {
-            return pagefindSearch(pagefind, query, filters, sort);
-          }
-        };
+    var base = new URL("pagefind/", root);
+    return fetch(new URL("shards.json", base).href).then(function (response) {
+      if (!response.ok) throw new Error("no Pagefind bundle");
+      return response.json();
+    }).then(function (manifest) {
+      return import(new URL("pagefind.js", base).href).then(function (pagefind) {
+        var shared = { excerptLength: 24, baseUrl: root.pathname };
+        var first = Object.assign({ basePath: new URL(manifest.shards[0] + "/", base).pathname },
+          shared);
+        return Promise.resolve(pagefind.options(first)).then(function () {
+          return Promise.all(manifest.shards.slice(1).map(function (name) {
+            return pagefind.mergeIndex(new URL(name + "/", base).pathname, shared);
+          }));
+        }).then(function () {
+          return {
+            mode: "pagefind",
+            stop: null,
+            search: function (query, filters, sort) {
+              return pagefindSearch(pagefind, query, filters, sort);
+            }
+          };
+        });
       });
     });
+  }
+
+  /* A page's date number, from its id (search_pagefind.stable_bundle names pages
+   * <language>_<YYYYMMDD>_<hash>); 0 when undated. */
+  function pageDate(result) {
+    var found = /_(\d{8})_[^_]*$/.exec(String(result.id));
+    return found ? Number(found[1]) : 0;
   }
 
   function pagefindSearch(pagefind, query, filters, sort) {
@@ -226,11 +259,16 @@
     if (!terms.length && !Object.keys(chosen).length) {
       return Promise.resolve({ total: 0, terms: [], item: null });
     }
-    var options = { filters: chosen };
-    if (sort === "newest") options.sort = { date: "desc" };
-    if (sort === "oldest") options.sort = { date: "asc" };
-    return pagefind.search(terms.length ? query : null, options).then(function (found) {
-      var results = found.results;
+    /* No sort is passed: merged indexes come back by score whatever sort is asked for, and a
+     * sorted Pagefind search drops undated pages. Dates come from the ids instead. */
+    return pagefind.search(terms.length ? query : null, { filters: chosen }).then(function (found) {
+      var results = found.results.slice();
+      if (sort === "newest" || sort === "oldest") {
+        var sign = sort === "newest" ? -1 : 1;
+        results.sort(function (a, b) {
+          return sign * (pageDate(a) - pageDate(b)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+        });
+      }
       return {
         total: results.length,
         terms: terms,
