@@ -4,9 +4,10 @@
 
 For each size it generates a corpus with /work/shared/bench/gen_corpus.py (into bench/work/,
 git-ignored; reused when present), loads and collects it through the real pipeline, then:
-- builds the compact index and the Pagefind bundle, timing each, and reports bytes and gzip bytes
-  (total, per 1,000 articles, and what the first query of a search has to load);
-- times a cached `search_pages` (what an incremental build pays when no article changed);
+- builds both indexes through `cached_index_files` with an empty cache (every shard indexed:
+  what a clean build pays), again with nothing changed, and after a one-article edit (one shard
+  re-indexed), wall and CPU time; reports bytes and gzip bytes (total, per 1,000 articles, and
+  what the first query of a search has to load);
 - opens both in Debian's Chromium (file:// for the compact index, a local http.server for
   Pagefind) and times queries end to end, search plus the first 20 results' data: the median
   of cold queries (first use of each shard/fragment) and of the same queries again (warm).
@@ -16,12 +17,14 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import os
 import shutil
 import statistics
 import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -32,8 +35,8 @@ from newsarchive.cache import LoadCache
 from newsarchive.config import Config
 from newsarchive.pipeline import load_articles
 from newsarchive.search import cached_index_files, search_records
-from newsarchive.search_index import compact_files, postings
-from newsarchive.search_pagefind import pagefind_files
+from newsarchive.search_index import postings, shard_records
+from newsarchive.search_pagefind import WORKERS
 
 HERE = Path(__file__).parent
 WORK = HERE / "work" / "search"
@@ -126,6 +129,15 @@ class Quiet(SimpleHTTPRequestHandler):
         pass
 
 
+def timed(make: Any) -> tuple[Any, float, float]:
+    """(result, wall s, CPU s of this process and its children) of make()."""
+    before, started = os.times(), time.perf_counter()
+    result = make()
+    after = os.times()
+    cpu = sum(after[i] - before[i] for i in range(4))
+    return result, time.perf_counter() - started, cpu
+
+
 def bench(size: int, queries_wanted: int) -> None:
     folder = corpus(size)
     started = time.perf_counter()
@@ -134,35 +146,42 @@ def bench(size: int, queries_wanted: int) -> None:
     loads.save()
     archive, _ = collect(articles, Config(root=folder))
     records = search_records(archive)
-    print(f"\n## {size} articles (load + collect {time.perf_counter() - started:.1f} s)")
-    started = time.perf_counter()
-    compact = compact_files(records)
-    compact_s = time.perf_counter() - started
-    started = time.perf_counter()
-    bundle = pagefind_files(records, "en")
-    pagefind_s = time.perf_counter() - started
+    shards = shard_records(records)
+    sizes = sorted(len(shard) for _, shard in shards)
+    print(f"\n## {size} articles (load + collect {time.perf_counter() - started:.1f} s); "
+          f"{len(shards)} shards of {sizes[0]}-{sizes[-1]} records, median {sizes[len(sizes) // 2]}")
+    cache = WORK / f"cache-{size}"
+    shutil.rmtree(cache, ignore_errors=True)
+    files, wall, cpu = timed(lambda: cached_index_files(records, cache, "en"))
+    print(f"both indexes, nothing cached: {wall:.2f} s wall, {cpu:.2f} s CPU "
+          f"(Pagefind in {WORKERS} services beside the compact blocks)")
+    _, wall, cpu = timed(lambda: cached_index_files(search_records(archive), cache, "en"))
+    print(f"no change (records + hashes + cached shards read back + assembly): {wall:.2f} s wall, "
+          f"{cpu:.2f} s CPU")
+    middle = len(records) // 2
+    edited = list(records)
+    edited[middle] = replace(records[middle], body=records[middle].body + " zanzibar")
+    _, wall, cpu = timed(lambda: cached_index_files(edited, cache, "en"))
+    print(f"one-article edit (one shard re-indexed): {wall:.2f} s wall, {cpu:.2f} s CPU")
+    compact = {p: d for p, d in files.items() if p.startswith("search/")}
+    bundle = {p: d for p, d in files.items() if p.startswith("pagefind/")}
     per = 1000 / size
-    for label, files, prefix, seconds in (("compact", compact, "search/", compact_s),
-                                          ("pagefind", bundle, "pagefind/", pagefind_s)):
-        count, raw, packed = sizes_of(files, prefix)
-        print(f"{label}: built in {seconds:.2f} s; {count} files, {raw / 1e6:.2f} MB "
-              f"({packed / 1e6:.2f} MB gzip); per 1,000 articles {raw * per / 1e3:.0f} kB "
-              f"({packed * per / 1e3:.0f} kB gzip)")
+    for label, part in (("compact", compact), ("pagefind", bundle)):
+        count, raw, packed = sizes_of(part, "")
+        print(f"{label}: {count} files, {raw / 1e6:.2f} MB ({packed / 1e6:.2f} MB gzip); "
+              f"per 1,000 articles {raw * per / 1e3:.0f} kB ({packed * per / 1e3:.0f} kB gzip)")
     head = len(compact["search/index.js"])
     print(f"compact index.js (loaded first): {head / 1e3:.0f} kB "
           f"({len(gzip.compress(compact['search/index.js'])) / 1e3:.0f} kB gzip); largest term "
-          f"shard {max(len(d) for p, d in compact.items() if '/terms-' in p) / 1e3:.0f} kB; "
-          f"docs chunk {max(len(d) for p, d in compact.items() if '/docs-' in p) / 1e3:.0f} kB")
-    cache = WORK / f"cache-{size}"
-    cached_index_files(records, cache, "en")  # fill
-    started = time.perf_counter()
-    archive_records = search_records(archive)
-    cached_index_files(archive_records, cache, "en")
-    print(f"incremental, no change (records + hash + read cached files): "
-          f"{time.perf_counter() - started:.2f} s")
+          f"file {max(len(d) for p, d in compact.items() if '/terms-' in p) / 1e3:.0f} kB; "
+          f"docs file {max(len(d) for p, d in compact.items() if '/docs-' in p) / 1e3:.0f} kB")
+    first = sum(len(d) for p, d in bundle.items()
+                if p.endswith((".pf_meta", "pagefind-entry.json", "shards.json", "pagefind.js")))
+    print(f"pagefind loaded before the first query (entry + meta of every shard, pagefind.js; "
+          f"plus worker and wasm): {first / 1e3:.0f} kB")
     queries = pick_queries(records, queries_wanted)
     site = WORK / f"site-{size}"
-    write_site(site, {**compact, **bundle})
+    write_site(site, files)
     for mode, (cold, warm, worst) in browser_times(site, queries).items():
         print(f"query time in Chromium, {mode}: median {cold:.1f} ms cold, {warm:.1f} ms warm "
               f"(worst cold {worst:.0f} ms; {len(queries)} queries incl. 20 results' data)")
