@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .archive import Entry, Summary
+from .derive import write_pickle
 from .model import RAW, Article, Page, Problem, to_json
 from .render import BodyStore
 from .sources import LOADER_VERSION
@@ -64,11 +65,7 @@ class LoadCache:
         """Keep only what this build used; skip the write when nothing changed."""
         if self.path is None or self._new.keys() == self._old.keys():
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-        with tmp.open("wb") as handle:
-            pickle.dump((CACHE_VERSION, self._new), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
+        write_pickle(self.path, (CACHE_VERSION, self._new))
 
 
 class BodyCache:
@@ -107,11 +104,7 @@ class BodyCache:
         text = {k: v for k, v in store.text.items() if k in store.used}
         if self.path is None or (frozenset(html), frozenset(text)) == self._keys:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-        with tmp.open("wb") as handle:
-            pickle.dump((CACHE_VERSION, self.FORMAT, html, text), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
+        write_pickle(self.path, (CACHE_VERSION, self.FORMAT, html, text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,11 +149,7 @@ def write_stamp(path: Path, stamp: BuildStamp | None) -> None:
     if stamp is None:
         path.unlink(missing_ok=True)
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    with tmp.open("wb") as handle:
-        pickle.dump((CACHE_VERSION, stamp), handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    write_pickle(path, (CACHE_VERSION, stamp))
 
 
 def page_fingerprint(page: Page, template_hash: str) -> str:

@@ -56,8 +56,13 @@ class Derived:
         """Keep only what this build used; skip the write when nothing new was made."""
         if self.path is None or (self.made == 0 and self._new.keys() == self._old.keys()):
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-        with tmp.open("wb") as handle:
-            pickle.dump((VERSION, self._new), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
+        write_pickle(self.path, (VERSION, self._new))
+
+
+def write_pickle(path: Path, value: object) -> None:
+    """Write beside the final name, then rename: a killed build never leaves half a cache."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    with tmp.open("wb") as handle:
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
