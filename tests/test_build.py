@@ -6,9 +6,14 @@ from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+import pytest
 from click.testing import CliRunner
 
+from newsarchive import export, pipeline
 from newsarchive.cli import cli
+from newsarchive.derive import Derived
+from newsarchive.diagnostics import UserError
+from newsarchive.model import Page
 from newsarchive.output import MARKER
 from sitetools import build_site, tree_digest
 
@@ -135,14 +140,57 @@ def test_clean_builds_are_byte_identical(small_site: Path, tmp_path: Path) -> No
     assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")
 
 
-def test_process_pool_gives_the_same_bytes(tmp_path: Path) -> None:
+def many_articles(tmp_path: Path, count: int = 150) -> Path:
+    """An archive big enough for the render pool (and the search index process) to be used."""
     site = tmp_path / "many"
     (site / "articles").mkdir(parents=True)
-    for n in range(150):  # enough pages for the pool to be used
+    for n in range(count):
         (site / "articles" / f"a{n:03d}.md").write_text(
             f"---\ntitle: Story number {n}\nauthors: [Writer {n % 7}]\noutlet: Wire {n % 3}\n"
             f"date: 2020-{n % 12 + 1:02d}-{n % 28 + 1:02d}\ntags: [t{n % 5}]\n---\n\nBody {n}.\n")
+    return site
+
+
+def test_process_pool_gives_the_same_bytes(tmp_path: Path) -> None:
+    site = many_articles(tmp_path)
     pooled = build_site(site, tmp_path / "pooled", clean=True, workers=2)
-    build_site(site, tmp_path / "single", clean=True, workers=1)
+    single = build_site(site, tmp_path / "single", clean=True, workers=1)
     assert pooled.pages > 200
     assert tree_digest(tmp_path / "pooled") == tree_digest(tmp_path / "single")
+    assert len(pooled.written) == len(single.written) == pooled.pages
+
+
+def test_pool_workers_hand_back_what_they_derived(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers make the data files' rows; the memo the build saves must hold them, or the next
+    edit would make every article's row again."""
+    site = many_articles(tmp_path)
+    build_site(site, tmp_path / "pooled", clean=True, workers=2)
+    memo = Derived(site / ".newsarchive-cache" / "pooled-derived.pickle")
+    assert sum(1 for kind, _ in memo._old if kind == "jsonl") == 150
+    made: list[object] = []
+    real = export.to_json_bytes
+    monkeypatch.setattr(export, "to_json_bytes", lambda row: made.append(row) or real(row))
+    (site / "articles" / "a007.md").write_text(
+        "---\ntitle: Story number 7, edited\n---\n\nBody seven.\n")
+    result = build_site(site, tmp_path / "pooled", workers=2)
+    assert "data/articles.jsonl" in result.written
+    assert [row["title"] for row in made] == ["Story number 7, edited"]  # type: ignore[index]
+
+
+def test_a_failure_in_the_search_index_process_stops_the_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index files are made in a forked process in pooled builds; its error reaches the
+    build, which keeps the previous site."""
+    site = many_articles(tmp_path)
+    build_site(site, tmp_path / "out", clean=True, workers=2)
+    before = tree_digest(tmp_path / "out")
+
+    def broken(*args: object) -> tuple[Page, ...]:
+        raise UserError("search index broke")
+
+    monkeypatch.setattr(pipeline, "index_pages", broken)
+    (site / "articles" / "a001.md").write_text("---\ntitle: Changed\n---\n\nNew body.\n")
+    with pytest.raises(UserError, match="search index broke"):
+        build_site(site, tmp_path / "out", clean=True, workers=2)
+    assert tree_digest(tmp_path / "out") == before

@@ -30,6 +30,7 @@ class Derived:
         self._old: dict[tuple[str, str], object] = {}
         self._new: dict[tuple[str, str], object] = {}
         self.made = 0  # values computed in this build (the rest came from the saved memo)
+        self._fresh: list[tuple[tuple[str, str], object]] = []  # made since the last drain()
         if read and path is not None and path.exists():
             try:
                 with path.open("rb") as handle:
@@ -49,8 +50,22 @@ class Derived:
         else:
             value = make()
             self.made += 1
+            self._fresh.append((slot, value))
         self._new[slot] = value
         return value  # type: ignore[return-value]
+
+    def drain(self) -> list[tuple[tuple[str, str], object]]:
+        """What this process made since the last call: a render worker sends it back, so the
+        memo the build saves holds what the workers made too."""
+        fresh, self._fresh = self._fresh, []
+        return fresh
+
+    def absorb(self, made: list[tuple[tuple[str, str], object]]) -> None:
+        """Take in what a worker's `drain` returned."""
+        for slot, value in made:
+            if slot not in self._new:
+                self._new[slot] = value
+                self.made += 1
 
     def save(self) -> None:
         """Keep only what this build used; skip the write when nothing new was made."""

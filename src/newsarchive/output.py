@@ -162,6 +162,35 @@ def spare_path(out: Path) -> Path:
     return out.parent / f".{out.name}.spare"
 
 
+@dataclass(frozen=True, slots=True)
+class Sink:
+    """Stores one file into a SiteWriter's new folder; small and picklable, so render workers
+    write the files they render and only a flag travels back."""
+
+    tmp: Path  # the new folder
+    out: Path  # the live site, whose identical files are linked instead of written
+    fresh: bool  # the folder started as the spare: unlink before writing (it may be shared)
+
+    def store(self, path: str, data: bytes) -> bool:
+        """Link the live file when its bytes are the same (False), else write them (True)."""
+        target = self.tmp / path
+        if self.fresh:
+            with contextlib.suppress(FileNotFoundError):
+                target.unlink()
+        old = self.out / path
+        try:
+            if old.stat().st_size == len(data) and old.read_bytes() == data:
+                os.link(old, target)
+                return False
+        except OSError:
+            pass
+        try:
+            target.write_bytes(data)
+        except OSError as exc:
+            raise _disk_error(exc, self.out) from exc
+        return True
+
+
 class SiteWriter:
     """Collects the new site in `<out>.tmp-<pid>` and swaps it in on commit.
 
@@ -220,6 +249,12 @@ class SiteWriter:
                 target.unlink()
 
     def _target(self, path: str) -> Path:
+        target = self.prepare(path)
+        self._files.append(path)
+        return target
+
+    def prepare(self, path: str) -> Path:
+        """Where `path` goes in the new folder, its parent folders made (once each)."""
         rel = _safe_relative(path)
         parent = rel.parent
         if parent not in self._dirs:
@@ -229,25 +264,24 @@ class SiteWriter:
                 raise _disk_error(exc, self.out) from exc
             self._dirs.update(parent.parents)
             self._dirs.add(parent)
-        self._files.append(path)
         return self.tmp / rel
+
+    @property
+    def sink(self) -> Sink:
+        """What a render worker needs to store files that `prepare` made room for."""
+        return Sink(self.tmp, self.out, bool(self._spare_files))
 
     def put(self, path: str, data: bytes) -> None:
         """Write new bytes, or link the old file when its bytes are the same."""
-        target = self._target(path)
-        self._fresh(target)
-        old = self.out / path
-        try:
-            if old.stat().st_size == len(data) and old.read_bytes() == data:
-                os.link(old, target)
-                return
-        except OSError:
-            pass
-        try:
-            target.write_bytes(data)
-        except OSError as exc:
-            raise _disk_error(exc, self.out) from exc
-        self.written.append(path)
+        self.prepare(path)
+        self.record(path, self.sink.store(path, data))
+
+    def record(self, path: str, written: bool) -> None:
+        """Note a file stored (by `put` or by a worker through `sink`): True if its bytes were
+        written, False if the old file was linked."""
+        self._files.append(path)
+        if written:
+            self.written.append(path)
 
     def carry(self, path: str) -> bool:
         """Carry an unchanged file forward from the current output; False if it is missing."""
