@@ -166,7 +166,7 @@ def test_pool_workers_hand_back_what_they_derived(
     edit would make every article's row again."""
     site = many_articles(tmp_path)
     build_site(site, tmp_path / "pooled", clean=True, workers=2)
-    memo = Derived(site / ".newsarchive-cache" / "pooled-derived.pickle")
+    memo = Derived(site / ".newsarchive-cache" / "pooled-derived")
     assert sum(1 for kind, _ in memo._old if kind == "jsonl") == 150
     made: list[object] = []
     real = export.to_json_bytes

@@ -145,7 +145,7 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
         cache = LoadCache(_cache_file(config), read=not options.clean)
         bodies = BodyCache(_cache_file(config, "bodies"), read=not options.clean)
         bodies.load_into(BODIES)
-        derived = Derived(_cache_file(config, "derived"), read=not options.clean)
+        derived = Derived(_cache_file(config, "derived").with_suffix(""), read=not options.clean)
         articles, pages, found, skipped, late = plan_parts(config, cache, progress, derived,
                                                            clean=options.clean, beside=True)
         try:
