@@ -8,8 +8,11 @@ excerpts, filters, sorting and that the console stays clean.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import threading
+import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -17,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from newsarchive import search, search_index
 from newsarchive.search import cached_index_files, plain_markdown
@@ -31,6 +36,7 @@ from newsarchive.search_index import (
     postings,
     shard_records,
     tokens,
+    word_counts,
 )
 from newsarchive.search_pagefind import pagefind_files, pagefind_record, pagefind_version
 from sitetools import build_site
@@ -85,6 +91,47 @@ def test_tokens_match_search_js_on_other_scripts_and_decomposed_accents() -> Non
     # what search.js's words() gives for the same text (checked in node)
     text = "देवनागरी e\u0301tude ½ ﬁne Ελληνικά"
     assert tokens(text) == ["दवनगर", "etude", "fine", "ελληνικα"]
+
+
+# characters where a fast path could part from the plain definition: ASCII punctuation and
+# controls, Unicode spaces, marks (Mn, Mc, Me), compatibility forms, final sigma, "İ", surrogates
+TRICKY = "aZ09_'.:^`-\t\n\x1c\x85\xa0\u2003\u3000\u0301\u0903\u20dd\u0345ﬁ½²ⅣＡ\u03a3\u03f9\u0130ΑéΣ"
+tricky_text = st.text(st.one_of(st.sampled_from(TRICKY), st.characters()), max_size=40)
+
+
+def reference_tokens(text: str) -> list[str]:
+    """search.js's words(), spelled out: NFKD, marks dropped, lower case, letter/digit runs."""
+    folded = "".join(ch for ch in unicodedata.normalize("NFKD", text)
+                     if not unicodedata.category(ch).startswith("M")).lower()
+    return [w for w in re.findall(r"[^\W_]+", folded)
+            if 2 <= len(w) <= search_index.MAX_TOKEN and w not in search_index.STOP_WORDS]
+
+
+@given(tricky_text)
+@example("ΑΣ.Α ΑΣ:Α ΑΣ\u0903Α ΑΣ")  # final sigma looks past "." and ":", not past Mc
+@example("ab\ud800cd ef\udc00\u0301gh \ud83d\ude00xy")  # lone and paired surrogates
+def test_tokens_and_word_counts_equal_the_plain_definition(text: str) -> None:
+    assert tokens(text) == reference_tokens(text)
+    assert word_counts(text) == Counter(reference_tokens(text))
+
+
+def single_pass_plain(text: str) -> str:
+    """plain_markdown as one regex with line and inline marks as alternatives."""
+    marks = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)|[*_`~]+", re.M)
+    return marks.sub("", re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text))
+
+
+@given(st.text(st.sampled_from("![]()*_`~#>-+.)1a \n\t"), max_size=40))
+def test_plain_markdown_equals_one_pass_over_both_kinds_of_marks(text: str) -> None:
+    assert plain_markdown(text) == single_pass_plain(text)
+
+
+@given(st.text(st.sampled_from("ab —\n\t\u3000,."), max_size=700), st.integers(1, 300))
+def test_excerpt_reads_no_further_than_it_needs(body: str, limit: int) -> None:
+    whole = " ".join(f"dek {body}".split())
+    cut = whole[:limit].rsplit(" ", 1)[0].rstrip(",;:.-—") + "…"
+    assert excerpt(record(0, dek="dek", body=body), limit) == (
+        whole if len(whole) <= limit else cut)
 
 
 def test_plain_markdown_keeps_link_text_and_drops_marks() -> None:

@@ -42,8 +42,10 @@ SCRIPT = ("assets/search.js", "static/search.js")  # (output path, template name
 STYLES = ("assets/search.css", "static/search.css")
 CACHE_KEEP = 3  # builds whose shards stay cached (e.g. two output folders built alternately)
 SHARED = re.compile(r"pagefind-worker\.js$|wasm\.[^/]*\.pagefind$")  # first shard's are used
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")  # [text](url) and images -> text
-_MD_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)|[*_`~]+", re.M)
+# [text](url) and images -> text; spelled as two branches so the search skips to "!" or "["
+_MD_LINK = re.compile(r"(?:!\[|\[)([^\]]*)\]\([^)]*\)")
+_MD_LINE_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)", re.M)
+_MD_INLINE_MARKS = "*_`~"  # dropped wherever line marks did not take them
 
 
 def search_pages(archive: Archive, config: Config, index: bool = True) -> tuple[Page, ...]:
@@ -105,8 +107,16 @@ def _record(entry: Entry, names: Mapping[str, Mapping[str, str]]) -> SearchRecor
 
 
 def plain_markdown(text: str) -> str:
-    """Markdown to searchable text, cheaply: link text kept, targets and marks dropped."""
-    return _MD_MARKS.sub("", _MD_LINK.sub(r"\1", text))
+    """Markdown to searchable text, cheaply: link text kept, targets and marks dropped.
+
+    Line marks go first, then every inline mark character left: the same text as one regex
+    with both as alternatives (a line mark's match never starts inside an inline run), at half
+    the cost, since `str.replace` scans far faster than a regex tried at every position.
+    """
+    text = _MD_LINE_MARKS.sub("", _MD_LINK.sub(r"\1", text))
+    for mark in _MD_INLINE_MARKS:
+        text = text.replace(mark, "")
+    return text
 
 
 def records_hash(records: Sequence[SearchRecord], language: str) -> str:

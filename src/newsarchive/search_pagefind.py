@@ -134,6 +134,23 @@ def _fast_service() -> Any:
             self._poll_task = self._loop.create_task(self._wait_for_responses())
             return self
 
+        async def send(self, payload: Any) -> Any:
+            # the stock send formats every request and answer into a debug log line first, even
+            # with logging off: a second encoding of every record's content (~1 s at 5,000)
+            self._message_id += 1
+            message_id = self._message_id
+            future = self._loop.create_future()
+            self._responses[message_id] = future
+            stdin = self._backend.stdin
+            assert stdin is not None  # launched with stdin=PIPE
+            stdin.write(base64.b64encode(json.dumps(
+                {"message_id": message_id, "payload": payload}).encode("utf-8")) + b",")
+            await stdin.drain()
+            try:
+                return await future
+            finally:
+                del self._responses[message_id]  # answers (a shard's files) are not kept
+
         async def _wait_for_responses(self) -> None:
             stdout = self._backend.stdout
             assert stdout is not None  # launched with stdout=PIPE
