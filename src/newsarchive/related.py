@@ -2,18 +2,27 @@
 
 "More from this outlet" is the outlet's articles nearest in time. "Related articles" ranks by
 shared tags and authors first, then by shared distinctive words. Both read inverted indexes
-(term -> articles, newest first), never all pairs: a posting list longer than `2 * WINDOW` is
+(term -> articles, newest first), never all pairs: a posting list longer than `2 * window` is
 read only around the article's own position, so a tag on 10,000 articles costs each of them
-`2 * WINDOW` look-ups, and the whole pass stays linear in the corpus (20,000 articles: seconds).
+`2 * window` look-ups, and the whole pass stays linear in the corpus (20,000 articles: seconds).
+
+What an article's lists depend on is exactly the stretches of posting lists it reads (its
+`Neighbourhood`), as offsets from the article in the archive's order. The lists are kept
+between builds by a hash of those offsets, so an edit ranks again only the articles whose
+neighbourhood it changed, and adding an article shifts no one else's key.
 """
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import re
+import struct
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from types import MappingProxyType
 
 from .archive import Archive, Entry, Summary
@@ -44,29 +53,120 @@ class Related:
     articles: tuple[Summary, ...]  # related by tags and authors, then words; best first
 
 
-Postings = Mapping[str, tuple[int, ...]]  # term -> entry numbers, newest first
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """How much the lists show and read; tests make it small to reach the windows quickly."""
+
+    shown: int = SHOWN
+    window: int = WINDOW
+    word_window: int = WORD_WINDOW
+
+    def memo_kind(self) -> str:
+        return f"related/{self.shown}/{self.window}/{self.word_window}"
 
 
-def related_index(archive: Archive, derived: Derived | None = None) -> Mapping[str, Related]:
-    """Entry URL -> its related lists, for every entry at once (each entry's distinctive words
-    kept between builds by `derived`)."""
+Offsets = tuple[int, ...]  # entry numbers minus the article's own number, in list order
+Chosen = tuple[Offsets, Offsets]  # (more from this outlet, related articles) as offsets
+
+
+class PostingLists:
+    """Term -> entry numbers (newest first), each entry's place in the lists of its terms, and
+    the gaps between neighbours as bytes, so a stretch of a list is keyed shift-free by slicing."""
+
+    def __init__(self, terms_per_entry: Iterable[Iterable[str]], limit: int | None = None):
+        lists: dict[str, list[int]] = {}
+        self.places: list[dict[str, int]] = []  # per entry: term -> its place in that list
+        for n, terms in enumerate(terms_per_entry):
+            here: dict[str, int] = {}
+            for term in terms:
+                if term not in here:
+                    numbers = lists.setdefault(term, [])
+                    here[term] = len(numbers)
+                    numbers.append(n)
+            self.places.append(here)
+        self.lists = {t: ns for t, ns in lists.items() if limit is None or len(ns) <= limit}
+        self._gaps = {t: array("i", [b - a for a, b in pairwise(ns)]).tobytes()
+                      for t, ns in self.lists.items()}
+
+    def stretch(self, n: int, term: str, window: int) -> tuple[int, int, bytes] | None:
+        """Where entry n reads the list of `term`: the whole list, or `window` entries each side
+        of n when it is longer than `2 * window`. Returned as (start, end, key) with the key
+        spelling n's place in the stretch and the gaps inside it (None: n reads nothing)."""
+        numbers = self.lists.get(term)
+        if numbers is None:
+            return None
+        here = self.places[n][term]
+        start, end = 0, len(numbers)
+        if end > 2 * window:
+            start, end = max(0, here - window), min(end, here + window + 1)
+        gaps = self._gaps[term][4 * start:4 * (end - 1)]
+        return start, end, struct.pack("<ii", here - start, end - start) + gaps
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbourhood:
+    """Everything entry n's lists depend on: the stretches of posting lists it reads."""
+
+    n: int
+    outlet: tuple[Sequence[int], ...]  # at most one stretch: the outlet's list near n
+    terms: tuple[Sequence[int], ...]  # one stretch per tag and author (a repeated one twice)
+    words: tuple[Sequence[int], ...]  # one per distinctive word that is not too common
+    key: str  # hash of the stretches as offsets from n: equal keys, equal lists
+
+    def chosen(self, shown: int) -> Chosen:
+        """The lists as offsets from n (what `Derived` keeps)."""
+        n = self.n
+        outlet = [[m - n for m in s] for s in self.outlet]
+        terms = [[m - n for m in s] for s in self.terms]
+        words = [[m - n for m in s] for s in self.words]
+        return nearest(outlet[0] if outlet else [], shown), ranked(terms, words, shown)
+
+
+def related_index(archive: Archive, derived: Derived | None = None,
+                  reach: Reach = Reach()) -> Mapping[str, Related]:
+    """Entry URL -> its related lists, for every entry at once; an entry's distinctive words
+    and its lists are kept between builds by `derived`, the lists by `Neighbourhood.key`."""
     derived = Derived() if derived is None else derived
     entries = archive.entries
-    outlets = _postings((_outlet_key(e),) if e.outlet else () for e in entries)
-    shared = _postings(_keys(e) for e in entries)
+    summaries = [e.summary() for e in entries]
+    kind = reach.memo_kind()
+    result: dict[str, Related] = {}
+    for hood in neighbourhoods(archive, derived, reach):
+        near, best = derived.get(kind, hood.key,
+                                 lambda h=hood: h.chosen(reach.shown))  # type: ignore[misc]
+        n = hood.n
+        result[entries[n].url] = Related(tuple(summaries[n + d] for d in near),
+                                         tuple(summaries[n + d] for d in best))
+    return MappingProxyType(result)
+
+
+def neighbourhoods(archive: Archive, derived: Derived, reach: Reach) -> Iterable[Neighbourhood]:
+    """Each entry's neighbourhood, in entry order."""
+    entries = archive.entries
+    outlets = PostingLists((_outlet_key(e),) if e.outlet else () for e in entries)
+    shared = PostingLists(_keys(e) for e in entries)
     words = [derived.get("words", e.key, lambda e=e: distinctive_words(e))  # type: ignore[misc]
              for e in entries]
-    word_postings = _postings(words, limit=max(3, int(len(entries) * COMMON_SHARE)))
-    positions = _positions(outlets, shared, word_postings)
-    result: dict[str, Related] = {}
+    word_lists = PostingLists(words, limit=max(3, int(len(entries) * COMMON_SHARE)))
     for n, entry in enumerate(entries):
-        okey = _outlet_key(entry)
-        near = nearest(n, outlets.get(okey, ()), positions, okey)
-        best = ranked(n, shared, word_postings, _keys(entry), words[n], positions)
-        result[entry.url] = Related(
-            tuple(entries[m].summary() for m in near),
-            tuple(entries[m].summary() for m in best))
-    return MappingProxyType(result)
+        parts: list[bytes] = []
+        groups: list[tuple[Sequence[int], ...]] = []
+        for lists, terms, window in ((outlets, (_outlet_key(entry),) if entry.outlet else (),
+                                      reach.shown),
+                                     (shared, _keys(entry), reach.window),
+                                     (word_lists, words[n], reach.word_window)):
+            stretches: list[Sequence[int]] = []
+            spelled: list[bytes] = []
+            for term in terms:
+                found = lists.stretch(n, term, window)
+                if found is not None:
+                    start, end, spelling = found
+                    stretches.append(lists.lists[term][start:end])
+                    spelled.append(spelling)
+            parts += (b"%d|" % len(spelled), *spelled)  # a count first: one way to decode
+            groups.append(tuple(stretches))
+        key = hashlib.blake2b(b"".join(parts), digest_size=16).hexdigest()
+        yield Neighbourhood(n, groups[0], groups[1], groups[2], key)
 
 
 def _outlet_key(entry: Entry) -> str:
@@ -88,66 +188,34 @@ def distinctive_words(entry: Entry) -> tuple[str, ...]:
     return tuple(sorted(top))
 
 
-def _postings(terms_per_entry: Iterable[Iterable[str]], limit: int | None = None) -> Postings:
-    """Term -> entry numbers in entry order (newest first); terms past `limit` are dropped."""
-    found: dict[str, list[int]] = {}
-    for n, terms in enumerate(terms_per_entry):
-        for term in dict.fromkeys(terms):
-            found.setdefault(term, []).append(n)
-    return MappingProxyType({t: tuple(ns) for t, ns in found.items()
-                             if limit is None or len(ns) <= limit})
-
-
-def _positions(*indexes: Postings) -> Mapping[tuple[int, str], int]:
-    """(entry, term) -> the entry's place in that term's posting list, for windowed reads.
-    Only long lists need it; a short list is read whole."""
-    where: dict[tuple[int, str], int] = {}
-    for index in indexes:
-        for term, numbers in index.items():
-            if len(numbers) > 2 * WORD_WINDOW:
-                where.update(((n, term), i) for i, n in enumerate(numbers))
-    return where
-
-
-def around(n: int, term: str, numbers: Sequence[int],
-           positions: Mapping[tuple[int, str], int], window: int = WINDOW) -> Sequence[int]:
-    """The posting list, or only its `window` entries each side of entry n when it is long."""
-    if len(numbers) <= 2 * window:
-        return numbers
-    here = positions[n, term]
-    return numbers[max(0, here - window):here + window + 1]
-
-
-def nearest(n: int, numbers: Sequence[int], positions: Mapping[tuple[int, str], int],
-            term: str = "") -> tuple[int, ...]:
-    """The `SHOWN` entries nearest to n in a newest-first list: newer and older alternately."""
-    if not numbers:
+def nearest(stretch: Sequence[int], shown: int = SHOWN) -> Offsets:
+    """The `shown` entries nearest in a newest-first stretch of offsets holding 0 (the article
+    itself): newer and older alternately."""
+    if not stretch:
         return ()
-    here = positions.get((n, term)) if term else None
-    if here is None:
-        here = numbers.index(n) if n in numbers else 0
+    here = stretch.index(0)
     out: list[int] = []
-    for step in range(1, len(numbers)):
+    for step in range(1, len(stretch)):
         for i in (here - step, here + step):
-            if 0 <= i < len(numbers) and len(out) < SHOWN:
-                out.append(numbers[i])
-        if len(out) >= SHOWN:
+            if 0 <= i < len(stretch) and len(out) < shown:
+                out.append(stretch[i])
+        if len(out) >= shown:
             break
     return tuple(out)
 
 
-def ranked(n: int, shared: Postings, word_postings: Postings, keys: Sequence[str],
-           words: Sequence[str], positions: Mapping[tuple[int, str], int]) -> tuple[int, ...]:
-    """Best `SHOWN` by (shared tags + authors, shared words, nearness in time, entry order)."""
+def ranked(terms: Sequence[Sequence[int]], words: Sequence[Sequence[int]],
+           shown: int = SHOWN) -> Offsets:
+    """Best `shown` by (shared tags + authors, shared words, nearness in time, entry order),
+    from the stretches of offsets read for each tag and author, and for each word."""
     by_terms: Counter[int] = Counter()
-    for key in keys:
-        by_terms.update(around(n, key, shared.get(key, ()), positions))
+    for stretch in terms:
+        by_terms.update(stretch)
     by_words: Counter[int] = Counter()
-    for word in words:
-        by_words.update(around(n, word, word_postings.get(word, ()), positions, WORD_WINDOW))
-    by_terms.pop(n, None)
-    by_words.pop(n, None)
-    candidates = set(by_terms) | {m for m, c in by_words.items() if c >= 2}
-    best = heapq.nsmallest(SHOWN, ((-by_terms[m], -by_words[m], abs(m - n), m)
-                                   for m in candidates))
+    for stretch in words:
+        by_words.update(stretch)
+    by_terms.pop(0, None)
+    by_words.pop(0, None)
+    candidates = set(by_terms) | {d for d, c in by_words.items() if c >= 2}
+    best = heapq.nsmallest(shown, ((-by_terms[d], -by_words[d], abs(d), d) for d in candidates))
     return tuple(row[3] for row in best)
