@@ -194,3 +194,33 @@ def test_a_failure_in_the_search_index_process_stops_the_build(
     with pytest.raises(UserError, match="search index broke"):
         build_site(site, tmp_path / "out", clean=True, workers=2)
     assert tree_digest(tmp_path / "out") == before
+
+
+def test_loading_in_a_pool_gives_the_same_records(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build whose cache misses (first build, --clean) parses files in a pool: same articles,
+    problems and skipped files, in the same order, as one process; the cache gets them all."""
+    from newsarchive.cache import LoadCache
+    from newsarchive.pipeline import load_articles
+
+    site = many_articles(tmp_path, count=330)
+    (site / "articles" / "z-empty.md").write_text("")
+    (site / "articles" / "z-notes.docx").write_bytes(b"PK\x03\x04")
+    pooled_calls: list[int] = []
+    real = pipeline._load_pooled
+
+    def spy(candidates, cache, workers):  # type: ignore[no-untyped-def]
+        pooled_calls.append(len(candidates))
+        return real(candidates, cache, workers)
+
+    monkeypatch.setattr(pipeline, "_load_pooled", spy)
+    cache = LoadCache(tmp_path / "loads.pickle")
+    pooled = load_articles(site / "articles", cache, None, 2)
+    cache.save()
+    assert pooled_calls == [332 - pipeline.LOAD_PROBE]
+    single = load_articles(site / "articles", LoadCache(None), None, 1)
+    assert pooled == single
+    assert len(pooled[0]) == 330 and len(pooled[2]) == 2
+    again = load_articles(site / "articles", LoadCache(tmp_path / "loads.pickle"), None, 2)
+    # every file came from the cache: no pool
+    assert again == single and len(pooled_calls) == 1
