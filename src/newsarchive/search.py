@@ -42,8 +42,7 @@ SCRIPT = ("assets/search.js", "static/search.js")  # (output path, template name
 STYLES = ("assets/search.css", "static/search.css")
 CACHE_KEEP = 3  # builds whose shards stay cached (e.g. two output folders built alternately)
 SHARED = re.compile(r"pagefind-worker\.js$|wasm\.[^/]*\.pagefind$")  # first shard's are used
-# [text](url) and images -> text; spelled as two branches so the search skips to "!" or "["
-_MD_LINK = re.compile(r"(?:!\[|\[)([^\]]*)\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")  # [text](url) -> text; "![" in _unlink
 _MD_LINE_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)", re.M)
 _MD_INLINE_MARKS = "*_`~"  # dropped wherever line marks did not take them
 
@@ -113,10 +112,25 @@ def plain_markdown(text: str) -> str:
     with both as alternatives (a line mark's match never starts inside an inline run), at half
     the cost, since `str.replace` scans far faster than a regex tried at every position.
     """
-    text = _MD_LINE_MARKS.sub("", _MD_LINK.sub(r"\1", text))
+    text = _MD_LINE_MARKS.sub("", _unlink(text))
     for mark in _MD_INLINE_MARKS:
         text = text.replace(mark, "")
     return text
+
+
+def _unlink(text: str) -> str:
+    r"""Links and images to their text: what `!?\[([^\]]*)\]\([^)]*\)` -> `\1` gives, five
+    times faster. A regex starting with a literal "[" skips ahead at C speed; a "!" just before
+    a match (never part of the match before it, which ends in ")") goes with it."""
+    parts: list[str] = []
+    done = 0
+    for link in _MD_LINK.finditer(text):
+        start = link.start()
+        if start > done and text[start - 1] == "!":
+            start -= 1
+        parts += (text[done:start], link.group(1))
+        done = link.end()
+    return "".join(parts) + text[done:] if parts else text
 
 
 def records_hash(records: Sequence[SearchRecord], language: str) -> str:

@@ -108,8 +108,8 @@ def word_counts(text: str) -> dict[str, int]:
     """
     pieces = Counter(text.encode("utf-8", "surrogatepass").translate(_ASCII_SPLIT)
                      .decode("utf-8", "surrogatepass").split())
-    counts = {piece: count for piece, count in pieces.items()
-              if piece.isascii() and _kept(piece)}
+    counts = {piece: count for piece, count in pieces.items()  # _kept, inline: 1.6M calls
+              if 2 <= len(piece) <= MAX_TOKEN and piece not in STOP_WORDS and piece.isascii()}
     for piece in [piece for piece in pieces if not piece.isascii()]:
         folded = "".join(ch for ch in unicodedata.normalize("NFKD", piece)
                          if not unicodedata.category(ch).startswith("M"))
@@ -156,7 +156,8 @@ def excerpt(record: SearchRecord, limit: int = EXCERPT_CHARS) -> str:
 
 def term_weights(record: SearchRecord) -> dict[str, int]:
     """Token -> weight for one article: capped body counts plus field bonuses."""
-    weights = {token: min(count, BODY_TF_CAP) for token, count in word_counts(record.body).items()}
+    weights = {token: count if count < BODY_TF_CAP else BODY_TF_CAP
+               for token, count in word_counts(record.body).items()}
     for text, bonus in ((record.title, TITLE_BONUS), (record.dek, DEK_BONUS),
                         (" ".join((*record.authors, record.outlet)), BYLINE_BONUS)):
         for token in word_counts(text):

@@ -23,6 +23,7 @@ import gzip
 import hashlib
 import json
 import re
+import zlib
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import PackageNotFoundError, version
@@ -34,6 +35,7 @@ PAGEFIND_DIR = "pagefind"  # the bundles' folder in the output, next to search/
 MAGIC = b"pagefind_dcd"  # the head of every decompressed .pf_meta and .pf_filter file
 WORKERS = 2  # Pagefind services run side by side (each one is single-threaded)
 PIPE_LIMIT = 2**28  # the longest answer read from the service: a shard's files, base64 twice
+FRAGMENT_HEAD = 1024  # bytes inflated to read a fragment's URL; a longer one is read whole
 UNUSED = re.compile(r"pagefind-(?:.*ui|highlight)\.(?:js|css)$")  # our search.js shows results
 
 
@@ -80,7 +82,8 @@ async def _run_shards(shards: Sequence[Sequence[SearchRecord]], language: str,
                 for _ in range(2):  # one retry
                     try:
                         results[number] = stable_bundle(
-                            await _bundle(service, shards[number], language))
+                            await _bundle(service, shards[number], language),
+                            {record.url: date_number(record.date) for record in shards[number]})
                         break
                     except (RuntimeError, ValueError, KeyError, AssertionError):
                         continue
@@ -176,9 +179,14 @@ def _fast_service() -> Any:
 # --- a byte-identical bundle ----------------------------------------------------------------------
 
 
-def stable_bundle(files: Mapping[str, bytes]) -> dict[str, bytes]:
+def stable_bundle(files: Mapping[str, bytes],
+                  dates: Mapping[str, int] | None = None) -> dict[str, bytes]:
     """Pagefind's files with filters, sorts and filter values in name order, renamed to match,
-    and every page named `<language>_<date number>_<fragment hash>` (see the module's text)."""
+    and every page named `<language>_<date number>_<fragment hash>` (see the module's text).
+
+    `dates` (URL -> date number, from the records) spares inflating every fragment for its
+    date: only the URL at its head is read. A fragment not found there is read whole.
+    """
     import cbor2
 
     result = {path: data for path, data in files.items() if not UNUSED.search(path)}
@@ -188,8 +196,10 @@ def stable_bundle(files: Mapping[str, bytes]) -> dict[str, bytes]:
         pages = []
         for page, words in meta[1]:  # [page hash, word count]
             data = result.pop(f"fragment/{page}.pf_fragment")
-            fragment = json.loads(gzip.decompress(data)[len(MAGIC):])
-            when = date_number(str(fragment.get("meta", {}).get("date", "")))
+            when = (dates or {}).get(_fragment_url(data) or "")
+            if when is None:
+                fragment = json.loads(gzip.decompress(data)[len(MAGIC):])
+                when = date_number(str(fragment.get("meta", {}).get("date", "")))
             named = f"{language}_{when:08d}_{page.rsplit('_', 1)[-1]}"
             result[f"fragment/{named}.pf_fragment"] = data
             pages.append([named, words])
@@ -210,6 +220,20 @@ def stable_bundle(files: Mapping[str, bytes]) -> dict[str, bytes]:
     result["pagefind-entry.json"] = json.dumps(
         entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return dict(sorted(result.items()))
+
+
+def _fragment_url(data: bytes) -> str | None:
+    """The URL a fragment starts with (Pagefind writes `{"url":` first), inflating only its
+    head; None if it is not there."""
+    head = zlib.decompressobj(wbits=31).decompress(data, FRAGMENT_HEAD)  # 31: gzip framing
+    opening = MAGIC + b'{"url":'
+    if not head.startswith(opening):
+        return None
+    try:  # a cut through the last character cannot end the string early
+        url, _ = json.JSONDecoder().raw_decode(head[len(opening):].decode("utf-8", "ignore"))
+    except json.JSONDecodeError:
+        return None
+    return url if isinstance(url, str) else None
 
 
 def _read(data: bytes, cbor2: Any) -> Any:
