@@ -94,7 +94,8 @@ def progress_printer(verbosity: Verbosity) -> Callable[[str, int, int], None] | 
               help="Output folder (default: from site.yml, else ./build).")
 @click.option("--strict", is_flag=True, help="Fail the build on warnings too.")
 @click.option("--clean", is_flag=True, help="Build as if nothing had been built before.")
-@click.option("--workers", type=click.IntRange(min=0), help="Render processes (0 = one per core).")
+@click.option("--workers", type=click.IntRange(min=0),
+              help="Worker processes that parse and render (0 = one per core, 1 = none).")
 @click.pass_context
 def build(ctx: click.Context, config_path: Path, articles: Path | None, out: Path | None,
           strict: bool, clean: bool, workers: int | None) -> None:

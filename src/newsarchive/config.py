@@ -33,7 +33,7 @@ class Config:
     author_aliases: Mapping[str, tuple[str, ...]] = field(
         default_factory=lambda: MappingProxyType({})
     )  # canonical author name -> variants
-    workers: int = 0  # render processes; 0 = one per CPU core, 1 = no pool
+    workers: int = 0  # processes that parse and render; 0 = one per CPU core, 1 = no pool
     feed_size: int = 50  # entries per Atom/JSON feed
     cname: str | None = None  # custom domain written as CNAME by `publish --gh-pages`
 

@@ -31,7 +31,7 @@ SETTING_DOCS: dict[str, str] = {
                       "# outlet_aliases:\n#   Associated Press: [AP, The Associated Press]",
     "author_aliases": "# Spelling variants of an author's name.\n"
                       "# author_aliases:\n#   Jane Doe: [J. Doe, Jane A. Doe]",
-    "workers": "# Render processes; 0 = one per CPU core, 1 = no process pool.\n# workers: 0",
+    "workers": "# Worker processes that parse and render; 0 = one per CPU core, 1 = none.\n# workers: 0",
     "feed_size": "# Entries per Atom/JSON feed.\n# feed_size: 50",
     "cname": "# Custom domain, written as CNAME by `newsarchive publish --gh-pages`.\n"
              "# cname: news.example.org",
