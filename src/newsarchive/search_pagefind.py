@@ -95,18 +95,22 @@ async def _run_shards(shards: Sequence[Sequence[SearchRecord]], language: str,
 
 
 async def _bundle(service: Any, records: Sequence[SearchRecord], language: str) -> dict[str, bytes]:
-    """Index records in a fresh index of a running service; its files come back on the pipe."""
-    from pagefind.index import IndexConfig
+    """Index records in a fresh index of a running service; its files come back on the pipe.
 
-    index = await service.create_index(IndexConfig(force_language=language))
+    Spoken in the service's own requests (what `PagefindIndex` sends): every record written at
+    once and answered in order, and only the files we keep decoded.
+    """
+    (created,) = await service.send_all([{"type": "NewIndex",
+                                           "config": {"force_language": language}}])
+    index = created["index_id"]
     try:
-        # every record in flight at once: requests are written in order, answered in order
-        await asyncio.gather(*(index.add_custom_record(**pagefind_record(record, language))
-                               for record in records))
-        files = await index.get_files()
-    finally:
-        await index.delete_index()  # frees the service's memory for the next shard
-    return {str(file["path"]): bytes(file["content"]) for file in files}
+        await service.send_all([{"type": "AddRecord", "index_id": index,
+                                 **pagefind_record(record, language)} for record in records])
+        (answer,) = await service.send_all([{"type": "GetFiles", "index_id": index}])
+    finally:  # frees the service's memory for the next shard
+        await service.send_all([{"type": "DeleteIndex", "index_id": index}])
+    return {str(file["path"]): base64.b64decode(file["content"]) for file in answer["files"]
+            if not UNUSED.search(str(file["path"]))}
 
 
 def pagefind_record(record: SearchRecord, language: str) -> dict[str, Any]:
@@ -138,21 +142,32 @@ def _fast_service() -> Any:
             return self
 
         async def send(self, payload: Any) -> Any:
-            # the stock send formats every request and answer into a debug log line first, even
-            # with logging off: a second encoding of every record's content (~1 s at 5,000)
-            self._message_id += 1
-            message_id = self._message_id
-            future = self._loop.create_future()
-            self._responses[message_id] = future
+            return (await self.send_all([payload]))[0]
+
+        async def send_all(self, payloads: Sequence[Any]) -> list[Any]:
+            """Write every request, then wait for every answer: one write, no task each, and
+            none of the stock `send`'s debug formatting of every request and answer (which
+            runs even with logging off: a second encoding of every record's content)."""
+            first = self._message_id + 1
+            self._message_id += len(payloads)
+            ids = range(first, self._message_id + 1)
+            answers = [self._loop.create_future() for _ in ids]
+            self._responses.update(zip(ids, answers, strict=True))
             stdin = self._backend.stdin
             assert stdin is not None  # launched with stdin=PIPE
-            stdin.write(base64.b64encode(json.dumps(
-                {"message_id": message_id, "payload": payload}).encode("utf-8")) + b",")
-            await stdin.drain()
+            stdin.write(b"".join(base64.b64encode(json.dumps(
+                {"message_id": message_id, "payload": payload}).encode("utf-8")) + b","
+                for message_id, payload in zip(ids, payloads, strict=True)))
             try:
-                return await future
-            finally:
-                del self._responses[message_id]  # answers (a shard's files) are not kept
+                await stdin.drain()
+                results = await asyncio.gather(*answers, return_exceptions=True)
+            finally:  # answers (a shard's files) are not kept
+                for message_id in ids:
+                    del self._responses[message_id]
+            for result in results:
+                if isinstance(result, BaseException):
+                    raise result
+            return results
 
         async def _wait_for_responses(self) -> None:
             stdout = self._backend.stdout
