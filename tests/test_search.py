@@ -110,6 +110,7 @@ def reference_tokens(text: str) -> list[str]:
 @given(tricky_text)
 @example("ΑΣ.Α ΑΣ:Α ΑΣ\u0903Α ΑΣ")  # final sigma looks past "." and ":", not past Mc
 @example("ab\ud800cd ef\udc00\u0301gh \ud83d\ude00xy")  # lone and paired surrogates
+@example("Ελληνικά ελληνικα")  # a folded piece that is also a piece as it stands
 def test_tokens_and_word_counts_equal_the_plain_definition(text: str) -> None:
     assert tokens(text) == reference_tokens(text)
     assert word_counts(text) == Counter(reference_tokens(text))

@@ -109,8 +109,13 @@ def word_counts(text: str) -> dict[str, int]:
     pieces = Counter(text.encode("utf-8", "surrogatepass").translate(_ASCII_SPLIT)
                      .decode("utf-8", "surrogatepass").split())
     counts = {piece: count for piece, count in pieces.items()  # _kept, inline: 1.6M calls
-              if 2 <= len(piece) <= MAX_TOKEN and piece not in STOP_WORDS and piece.isascii()}
-    for piece in [piece for piece in pieces if not piece.isascii()]:
+              if 2 <= len(piece) <= MAX_TOKEN and piece not in STOP_WORDS}
+    if text.isascii():
+        return counts
+    unfolded = [piece for piece in pieces if not piece.isascii()]
+    for piece in unfolded:  # all out first: one piece may fold to another ("Ελληνικά")
+        counts.pop(piece, None)
+    for piece in unfolded:
         folded = "".join(ch for ch in unicodedata.normalize("NFKD", piece)
                          if not unicodedata.category(ch).startswith("M"))
         if "\u03a3" in folded:  # GREEK CAPITAL LETTER SIGMA
