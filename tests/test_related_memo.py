@@ -110,6 +110,7 @@ ARTICLE = st.builds(
 EDIT = st.one_of(
     st.tuples(st.just("replace"), st.integers(0, 99), ARTICLE),
     st.tuples(st.just("body"), st.integers(0, 99), st.lists(st.sampled_from(WORDS), max_size=5)),
+    st.tuples(st.just("tail"), st.integers(0, 99), st.lists(st.sampled_from(WORDS), max_size=5)),
     st.tuples(st.just("remove"), st.integers(0, 99), st.none()),
     st.tuples(st.just("add"), st.integers(0, 99), ARTICLE),
 )
@@ -128,9 +129,10 @@ def apply_edit(articles: list[Article], edit: tuple[str, int, object]) -> list[A
     i = at % len(out)
     if kind == "remove":
         del out[i]
-    elif kind == "body":
+    elif kind in ("body", "tail"):  # a tail past the second paragraph changes no term
         assert isinstance(value, list)
-        out[i] = replace(out[i], body=(" ".join(value),))
+        body = (" ".join(value),) if kind == "body" else (*out[i].body, "", "", " ".join(value))
+        out[i] = replace(out[i], body=body)
     else:
         assert isinstance(value, Article)
         out[i] = replace(value, source_path=out[i].source_path)
@@ -163,3 +165,23 @@ def test_the_default_reach_matches_the_reference_past_every_window() -> None:
                         date=DateValue(2021, 1 + n % 12, 1 + n % 28)) for n in range(300)]
     archive, _ = collect(articles, Config())
     assert urls(related_index(archive)) == reference_index(archive, Reach())
+
+
+def test_an_edit_reranks_only_the_entries_whose_neighbourhood_it_changed(tmp_path: Path) -> None:
+    articles = [Article(f"{n}.md", f"Story {n}", (WORDS[n % 8], "More.", "Tail."),
+                        outlet=("Gazette", "Ledger")[n % 2], tags=(("Floods", "Budget")[n % 3 % 2],),
+                        date=DateValue(2021, 1 + n % 12, 1 + n % 28)) for n in range(60)]
+    memo = tmp_path / "derived"
+
+    def build(articles: list[Article]) -> Derived:
+        derived = Derived(memo)
+        related_index(collect(articles, Config())[0], derived, SMALL)
+        derived.save()
+        return derived
+
+    ranked_first = build(articles).made - 60 - 1  # less each entry's words, all the lists
+    assert ranked_first > 10  # one per distinct neighbourhood
+    articles[7] = replace(articles[7], body=(*articles[7].body, "A new last paragraph."))
+    assert build(articles).made == 1  # its words (its key changed); no list ranked again
+    articles[7] = replace(articles[7], tags=("Schools",))
+    assert 0 < build(articles).made - 1 - 1 < ranked_first / 2  # a few entries ranked again

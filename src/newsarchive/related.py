@@ -9,7 +9,8 @@ read only around the article's own position, so a tag on 10,000 articles costs e
 What an article's lists depend on is exactly the stretches of posting lists it reads (its
 `Neighbourhood`), as offsets from the article in the archive's order. The lists are kept
 between builds by a hash of those offsets, so an edit ranks again only the articles whose
-neighbourhood it changed, and adding an article shifts no one else's key.
+neighbourhood it changed, and adding an article shifts no one else's key; an edit that
+changes no article's terms reads every list back at once.
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import pairwise
 from types import MappingProxyType
 
-from .archive import Archive, Entry, Summary
+from .archive import Archive, Entry, Summary, record_key
 from .derive import Derived
 
 SHOWN = 5  # entries per list
@@ -122,46 +124,55 @@ class Neighbourhood:
         return nearest(outlet[0] if outlet else [], shown), ranked(terms, words, shown)
 
 
+Terms = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]  # (outlet, tags + authors, words)
+
+
 def related_index(archive: Archive, derived: Derived | None = None,
                   reach: Reach = Reach()) -> Mapping[str, Related]:
-    """Entry URL -> its related lists, for every entry at once; an entry's distinctive words
-    and its lists are kept between builds by `derived`, the lists by `Neighbourhood.key`."""
+    """Entry URL -> its related lists, for every entry at once.
+
+    `derived` keeps each entry's distinctive words, its lists by `Neighbourhood.key`, and all
+    the lists by a hash of every entry's terms in order: an edit that changes no term (most
+    body edits) reads them back without a posting list, any other re-ranks only the entries
+    whose neighbourhood changed.
+    """
     derived = Derived() if derived is None else derived
     entries = archive.entries
-    summaries = [e.summary() for e in entries]
+    terms = [((_outlet_key(e),) if e.outlet else (), _keys(e),
+              derived.get("words", e.key, lambda e=e: distinctive_words(e)))  # type: ignore[misc]
+             for e in entries]
     kind = reach.memo_kind()
+
+    def rank_all() -> tuple[tuple[str, Chosen], ...]:
+        return tuple((h.key, derived.get(kind, h.key, partial(h.chosen, reach.shown)))
+                     for h in neighbourhoods(terms, reach))
+
+    every = derived.get(f"{kind}/all", record_key(terms), rank_all)
+    summaries = [e.summary() for e in entries]
     result: dict[str, Related] = {}
-    for hood in neighbourhoods(archive, derived, reach):
-        near, best = derived.get(kind, hood.key,
-                                 lambda h=hood: h.chosen(reach.shown))  # type: ignore[misc]
-        n = hood.n
+    for n, (key, (near, best)) in enumerate(every):
+        derived.get(kind, key, lambda c=(near, best): c)  # type: ignore[misc]  # kept for edits
         result[entries[n].url] = Related(tuple(summaries[n + d] for d in near),
                                          tuple(summaries[n + d] for d in best))
     return MappingProxyType(result)
 
 
-def neighbourhoods(archive: Archive, derived: Derived, reach: Reach) -> Iterable[Neighbourhood]:
-    """Each entry's neighbourhood, in entry order."""
-    entries = archive.entries
-    outlets = PostingLists((_outlet_key(e),) if e.outlet else () for e in entries)
-    shared = PostingLists(_keys(e) for e in entries)
-    words = [derived.get("words", e.key, lambda e=e: distinctive_words(e))  # type: ignore[misc]
-             for e in entries]
-    word_lists = PostingLists(words, limit=max(3, int(len(entries) * COMMON_SHARE)))
-    for n, entry in enumerate(entries):
+def neighbourhoods(terms: Sequence[Terms], reach: Reach) -> Iterable[Neighbourhood]:
+    """Each entry's neighbourhood, in entry order, from each entry's terms."""
+    lists = (PostingLists(t[0] for t in terms), PostingLists(t[1] for t in terms),
+             PostingLists((t[2] for t in terms), limit=max(3, int(len(terms) * COMMON_SHARE))))
+    windows = (reach.shown, reach.window, reach.word_window)
+    for n, entry_terms in enumerate(terms):
         parts: list[bytes] = []
         groups: list[tuple[Sequence[int], ...]] = []
-        for lists, terms, window in ((outlets, (_outlet_key(entry),) if entry.outlet else (),
-                                      reach.shown),
-                                     (shared, _keys(entry), reach.window),
-                                     (word_lists, words[n], reach.word_window)):
+        for postings, window, group in zip(lists, windows, entry_terms, strict=True):
             stretches: list[Sequence[int]] = []
             spelled: list[bytes] = []
-            for term in terms:
-                found = lists.stretch(n, term, window)
+            for term in group:
+                found = postings.stretch(n, term, window)
                 if found is not None:
                     start, end, spelling = found
-                    stretches.append(lists.lists[term][start:end])
+                    stretches.append(postings.lists[term][start:end])
                     spelled.append(spelling)
             parts += (b"%d|" % len(spelled), *spelled)  # a count first: one way to decode
             groups.append(tuple(stretches))
