@@ -20,7 +20,9 @@ from typing import Any
 
 from . import __version__
 from .archive import Entry, Summary
+from .cite import Citations
 from .derive import write_pickle
+from .metadata import ArticleMeta
 from .model import RAW, Article, DateValue, FieldSource, Page, Problem, RemovedLine, to_json
 from .render import BodyStore
 from .sources import LOADER_VERSION
@@ -253,6 +255,9 @@ def page_fingerprint(page: Page, template_hash: str) -> str:
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+# Records whose `key` is a hash of their other fields (`archive.record_key`), set by what makes
+# them: a page showing one is fingerprinted by that string (an unset key: by the fields).
+_KEYED = frozenset({Summary, ArticleMeta, Citations})
 
 
 def _plain(value: object) -> object:
@@ -263,10 +268,11 @@ def _plain(value: object) -> object:
     if kind is Entry:
         assert isinstance(value, Entry)
         return {"key": value.key, "previous": value.previous, "next": value.next}
-    if kind is Summary:
-        assert isinstance(value, Summary)
-        return value.key or {name: getattr(value, name) for name in Summary.__slots__}
     names = _FIELD_NAMES.get(kind)
+    if kind in _KEYED:
+        key = getattr(value, "key", "")
+        if key:
+            return key
     if names is None:
         if not dataclasses.is_dataclass(value) or isinstance(value, type):
             return to_json(value)

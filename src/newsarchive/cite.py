@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from slugify import slugify
 
+from .archive import record_key
 from .model import DateValue
 
 if TYPE_CHECKING:
@@ -95,6 +96,7 @@ class Citations:
     apa: Styled
     mla: Styled
     chicago: Styled
+    key: str = ""  # hash of the three (`record_key`), so the page's fingerprint reads one string
 
 
 # --- the record --------------------------------------------------------------------------------
@@ -155,7 +157,8 @@ def absolute_url(base_url: str, path: str) -> str:
 
 
 def citations(record: CitationRecord) -> Citations:
-    return Citations(apa(record), mla(record), chicago(record))
+    styled = (apa(record), mla(record), chicago(record))
+    return Citations(*styled, key=record_key(styled))
 
 
 # --- shared text helpers ------------------------------------------------------------------------

@@ -13,8 +13,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
-from .archive import Archive, Entry
+from .archive import Archive, Entry, record_key
 from .cite import (
     CitationRecord,
     Citations,
@@ -49,6 +50,7 @@ class ArticleMeta:
     published: str | None  # ISO 8601 with the date's true precision
     tags: tuple[str, ...]
     jsonld: str  # JSON with <, > and & escaped, safe inside <script>
+    key: str = ""  # hash of the fields above (`record_key`): the page's fingerprint reads it
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,17 +106,23 @@ def news_article_jsonld(entry: Entry, canonical: str | None, language: str) -> d
 
 def article_meta(entry: Entry, config: Config) -> ArticleMeta:
     canonical = absolute_url(config.base_url, entry.url) if config.base_url else None
-    return ArticleMeta(
-        canonical=canonical,
-        description=entry.dek or config.description,
-        outlet=entry.outlet.name if entry.outlet else None,
-        authors=tuple(a.name for a in entry.authors),
-        highwire_authors=tuple(highwire_name(a.name) for a in entry.authors),
-        highwire_date=highwire_date(entry.date) if entry.date else None,
-        published=entry.date.iso() if entry.date else None,
-        tags=tuple(t.name for t in entry.tags),
-        jsonld=script_json(news_article_jsonld(entry, canonical, config.language)),
+    fields = (
+        canonical,
+        entry.dek or config.description,
+        entry.outlet.name if entry.outlet else None,
+        tuple(a.name for a in entry.authors),
+        tuple(highwire_name(a.name) for a in entry.authors),
+        highwire_date(entry.date) if entry.date else None,
+        entry.date.iso() if entry.date else None,
+        tuple(t.name for t in entry.tags),
+        script_json(news_article_jsonld(entry, canonical, config.language)),
     )
+    return ArticleMeta(*fields, key=record_key(fields))
+
+
+def meta_key(entry: Entry, config: Config) -> str:
+    """Everything `article_meta` reads: the entry's content and three settings."""
+    return f"{entry.key}|{record_key((config.base_url, config.description, config.language))}"
 
 
 def downloads(entry: Entry, key: str) -> tuple[Download, ...]:
@@ -135,7 +143,7 @@ def cited_entries(archive: Archive, config: Config, derived: Derived | None = No
         def make(entry: Entry = entry) -> tuple[CitationRecord, Citations]:
             record = record_for_entry(entry, config.base_url, config.language)
             return record, citations(record)
-        found[entry.url] = derived.get("cite", cite_key(entry, config), make)
+        found[entry.url] = derived.get("cite/2", cite_key(entry, config), make)
     return found
 
 
@@ -147,14 +155,16 @@ def cite_key(entry: Entry, config: Config) -> str:
 def article_extras(archive: Archive, config: Config, cited: Cited | None = None,
                    derived: Derived | None = None) -> Callable[[Entry], dict[str, object]]:
     """What the article page's context gets besides the entry; related lists are computed
-    here once for the whole archive."""
+    here once for the whole archive, the tags for machines once per content (`derived`)."""
+    derived = Derived() if derived is None else derived
     related = related_index(archive, derived)
     cited = cited_entries(archive, config) if cited is None else cited
 
     def extras(entry: Entry) -> dict[str, object]:
         record, styled = cited[entry.url]
-        return {"citations": styled, "related": related[entry.url],
-                "meta": article_meta(entry, config), "downloads": downloads(entry, record.key)}
+        meta = derived.get("meta", meta_key(entry, config), partial(article_meta, entry, config))
+        return {"citations": styled, "related": related[entry.url], "meta": meta,
+                "downloads": downloads(entry, record.key)}
 
     return extras
 
