@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from .archive import Archive, Summary, Term, TermCount
+from .cache import collector_paused
 from .config import Config
 from .derive import Derived
 from .export import export_pages
@@ -72,6 +73,7 @@ class YearRow:
     months: tuple[TermCount, ...]  # newest first; empty when only the year is known
 
 
+@collector_paused()  # ~30,000 pages of acyclic records: a collection would find nothing
 def plan_site(archive: Archive, config: Config, derived: Derived | None = None,
               search_index: bool = True) -> tuple[Page, ...]:
     """Every page of the site in a fixed order: home, articles, listings, indexes, 404, assets.
