@@ -100,6 +100,7 @@ class Archive:
     and URL; every index maps a `Term.key` to the summaries of its articles."""
 
     entries: tuple[Entry, ...]
+    summaries: tuple[Summary, ...]  # entries[n].summary() for each n, made once
     by_outlet: Mapping[str, tuple[Summary, ...]]
     by_author: Mapping[str, tuple[Summary, ...]]
     by_tag: Mapping[str, tuple[Summary, ...]]
@@ -111,10 +112,6 @@ class Archive:
     tags: tuple[TermCount, ...]
     years: tuple[TermCount, ...]  # newest year first
     months: Mapping[str, tuple[TermCount, ...]]  # year key -> its months, newest first
-
-    @property
-    def summaries(self) -> tuple[Summary, ...]:
-        return tuple(entry.summary() for entry in self.entries)
 
 
 # --- terms: merged name groups with their listing URLs ------------------------------------------
@@ -197,7 +194,10 @@ def collect(articles: Sequence[Article], config: Config) -> tuple[Archive, list[
         for a, outlet in zip(ordered, outlets, strict=True)
     ]
     author_names = {term.key: term for term in author_terms.values()}
-    return build_indexes(link_neighbours(sorted(shown, key=newest_first)), author_names), problems
+    ordered_shown = sorted(shown, key=newest_first)
+    summaries = tuple(item.summary for item in ordered_shown)
+    entries = link_neighbours(ordered_shown, summaries)
+    return build_indexes(entries, summaries, author_names), problems
 
 
 def _remembered(key: Callable[[str], str]) -> Callable[[str], str]:
@@ -313,10 +313,9 @@ def newest_first(item: Shown) -> tuple[int, int, int, int, str, str]:
     return (date is None, -year, -month, -day, item.article.title.casefold(), item.url)
 
 
-def link_neighbours(ordered: Sequence[Shown]) -> tuple[Entry, ...]:
+def link_neighbours(ordered: Sequence[Shown], summaries: Sequence[Summary]) -> tuple[Entry, ...]:
     """The entries in this (newest-first) order, each dated one with its older (`previous`)
-    and newer (`next`) dated neighbour."""
-    summaries = [item.summary for item in ordered]
+    and newer (`next`) dated neighbour; `summaries` are the items' summaries."""
     dated = [n for n, item in enumerate(ordered) if item.article.date is not None]
     neighbours: dict[int, tuple[Summary | None, Summary | None]] = {
         n: (summaries[dated[i + 1]] if i + 1 < len(dated) else None,
@@ -326,7 +325,8 @@ def link_neighbours(ordered: Sequence[Shown]) -> tuple[Entry, ...]:
                  for n, item in enumerate(ordered))
 
 
-def build_indexes(entries: tuple[Entry, ...], author_names: Mapping[str, Term]) -> Archive:
+def build_indexes(entries: tuple[Entry, ...], summaries: tuple[Summary, ...],
+                  author_names: Mapping[str, Term]) -> Archive:
     """One pass over the newest-first entries fills every index already in order.
 
     `author_names` gives each author key its group name (entries carry names as written).
@@ -340,8 +340,7 @@ def build_indexes(entries: tuple[Entry, ...], author_names: Mapping[str, Term]) 
         by[kind].setdefault(term.key, []).append(summary)
         terms[kind].setdefault(term.key, term)
 
-    for entry in entries:
-        summary = entry.summary()
+    for entry, summary in zip(entries, summaries, strict=True):
         if entry.outlet is not None:
             add("outlet", entry.outlet, summary)
         for key in dict.fromkeys(t.key for t in entry.authors):
@@ -356,6 +355,7 @@ def build_indexes(entries: tuple[Entry, ...], author_names: Mapping[str, Term]) 
             add("month", month_term(entry.date.year, entry.date.month), summary)
     return Archive(
         entries=entries,
+        summaries=summaries,
         by_outlet=_frozen(by["outlet"]),
         by_author=_frozen(by["author"]),
         by_tag=_frozen(by["tag"]),

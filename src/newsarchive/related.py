@@ -148,7 +148,7 @@ def related_index(archive: Archive, derived: Derived | None = None,
                      for h in neighbourhoods(terms, reach))
 
     every = derived.get(f"{kind}/all", record_key(terms), rank_all)
-    summaries = [e.summary() for e in entries]
+    summaries = archive.summaries
     result: dict[str, Related] = {}
     for n, (key, (near, best)) in enumerate(every):
         derived.get(kind, key, lambda c=(near, best): c)  # type: ignore[misc]  # kept for edits
