@@ -7,6 +7,7 @@ excerpts, filters, sorting and that the console stays clean.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import shutil
@@ -23,7 +24,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from newsarchive import search, search_index
+from newsarchive import search, search_index, search_pagefind
 from newsarchive.search import cached_index_files, plain_markdown
 from newsarchive.search_index import (
     CALLBACK,
@@ -208,6 +209,26 @@ def test_pagefind_bundle_is_byte_identical_across_runs() -> None:
     assert first == second
     assert "pagefind/pagefind.js" in first and "pagefind/pagefind-entry.json" in first
     assert not any("-ui." in path for path in first)  # our own script shows the results
+
+
+@pytest.mark.skipif(not HAS_PAGEFIND, reason="pagefind[bin] not installed")
+def test_page_dates_from_the_records_equal_those_read_from_whole_fragments() -> None:
+    records = [record(n, date=f"20{10 + n}-0{n % 9 + 1}") for n in range(5)]
+    records += [record(5, date=""), record(6, url="long/" + "é" * 600 + "/index.html")]
+
+    async def raw_bundle() -> dict[str, bytes]:
+        service = await search_pagefind._fast_service().launch()
+        try:
+            return await search_pagefind._bundle(service, records, "en")
+        finally:
+            await service.close()
+
+    files = asyncio.run(raw_bundle())
+    fragments = [data for path, data in files.items() if path.startswith("fragment/")]
+    heads = {search_pagefind._fragment_url(data) for data in fragments}
+    assert heads == {r.url for r in records[:6]} | {None}  # the long URL is read whole
+    dates = {r.url: date_number(r.date) for r in records}
+    assert search_pagefind.stable_bundle(files, dates) == search_pagefind.stable_bundle(files)
 
 
 def test_shards_keep_their_members_when_one_article_changes(
