@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal
+from typing import ClassVar, Literal
 from urllib.parse import urlsplit
 
 from .config import Config
@@ -44,6 +44,8 @@ class Term:
 @dataclass(frozen=True, slots=True)
 class Summary:
     """What a listing shows of one article; small, so listing contexts stay cheap to hash."""
+
+    KEYED: ClassVar[bool] = True  # `key` hashes the other fields: fingerprints read only it
 
     url: str  # the article page, relative to the output root ("2021/03/slug/index.html")
     title: str

@@ -19,10 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .archive import Entry, Summary
-from .cite import Citations
+from .archive import Entry
 from .derive import write_pickle
-from .metadata import ArticleMeta
 from .model import RAW, Article, DateValue, FieldSource, Page, Problem, RemovedLine, to_json
 from .render import BodyStore
 from .sources import LOADER_VERSION
@@ -256,9 +254,6 @@ def page_fingerprint(page: Page, template_hash: str) -> str:
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-# Records whose `key` is a hash of their other fields (`archive.record_key`), set by what makes
-# them: a page showing one is fingerprinted by that string (an unset key: by the fields).
-_KEYED = frozenset({Summary, ArticleMeta, Citations})
 
 
 def _plain(value: object) -> object:
@@ -270,7 +265,7 @@ def _plain(value: object) -> object:
         assert isinstance(value, Entry)
         return {"key": value.key, "previous": value.previous, "next": value.next}
     names = _FIELD_NAMES.get(kind)
-    if kind in _KEYED:
+    if getattr(kind, "KEYED", False):  # its `key` hashes its other fields: a page reads that
         key = getattr(value, "key", "")
         if key:
             return key

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from slugify import slugify
 
@@ -92,6 +92,8 @@ class Styled:
 @dataclass(frozen=True, slots=True)
 class Citations:
     """What the article page's cite box shows."""
+
+    KEYED: ClassVar[bool] = True  # `key` hashes the other fields: fingerprints read only it
 
     apa: Styled
     mla: Styled

@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import ClassVar
 
 from .archive import Archive, Entry, record_key
 from .cite import (
@@ -40,6 +41,8 @@ CITE_FILES = (  # (file beside the article page, label, media type)
 @dataclass(frozen=True, slots=True)
 class ArticleMeta:
     """Every machine-readable tag of one article page, ready for templates/partials/meta.html."""
+
+    KEYED: ClassVar[bool] = True  # `key` hashes the other fields: fingerprints read only it
 
     canonical: str | None  # absolute URL of the page, only with base_url
     description: str

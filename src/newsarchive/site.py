@@ -20,10 +20,11 @@ Output paths (all relative to the output root, each ending in a file name):
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import ClassVar
 
-from .archive import Archive, Summary, Term, TermCount
+from .archive import Archive, Summary, Term, TermCount, record_key
 from .cache import collector_paused
 from .config import Config
 from .derive import Derived
@@ -48,10 +49,13 @@ YEARS_PATH = "years/index.html"
 class SiteInfo:
     """The config values templates show; passed in every context, never as Jinja globals."""
 
+    KEYED: ClassVar[bool] = True  # `key` hashes the other fields: fingerprints read only it
+
     title: str
     description: str
     language: str
     base_url: str | None  # only for the few absolute URLs (canonical links, feeds, sitemap)
+    key: str = field(default="", compare=False)  # `record_key` of the fields above: see KEYED
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +86,8 @@ def plan_site(archive: Archive, config: Config, derived: Derived | None = None,
     `search_index` the search index files are left out (`build` plans them in a thread).
     """
     derived = Derived() if derived is None else derived
-    site = SiteInfo(config.title, config.description, config.language, config.base_url)
+    shown = (config.title, config.description, config.language, config.base_url)
+    site = SiteInfo(*shown, key=record_key(shown))
     size = max(1, config.page_size)
     pages: list[Page] = [*listing_pages(site, "home", HOME, archive.summaries, size)]
     cited = cited_entries(archive, config, derived)  # one record per article: pages, files, export
