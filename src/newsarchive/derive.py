@@ -37,9 +37,13 @@ class Derived:
         self._new: dict[tuple[str, str], object] = {}
         self.made = 0  # values computed in this build (the rest came from the saved memo)
         self._fresh: list[tuple[tuple[str, str], object]] = []  # made since the last drain()
+        self._dirty: set[str] = set()  # buckets to write: a value made, or a file unreadable
         if read and path is not None and path.is_dir():
             for bucket in sorted(path.glob("*.pickle")):
-                self._old.update(_read_bucket(bucket))
+                values = _read_bucket(bucket)
+                self._old.update(values)
+                if not values:
+                    self._dirty.add(bucket.stem)
 
     def get(self, kind: str, key: str, make: Callable[[], T]) -> T:
         """The value for (kind, key); `key` must capture everything `make` reads."""
@@ -52,6 +56,7 @@ class Derived:
             value = make()
             self.made += 1
             self._fresh.append((slot, value))
+            self._dirty.add(_bucket_name(key))
         self._new[slot] = value
         return value  # type: ignore[return-value]
 
@@ -67,32 +72,34 @@ class Derived:
             if slot not in self._new:
                 self._new[slot] = value
                 self.made += 1
+                self._dirty.add(_bucket_name(slot[1]))
 
     def save(self) -> None:
-        """Keep only what this build used: write the buckets whose keys changed, remove the
-        ones no key falls in any more. A bucket is whole or old, never half written, and
-        values are pure functions of their keys, so any mix of old and new buckets is right."""
+        """Keep only what this build used: rewrite the buckets where a value was made or a
+        key dropped, remove the ones left empty. A bucket is whole or old, never half written,
+        and values are pure functions of their keys, so any mix of old and new buckets is right.
+        """
         if self.path is None:
             return
-        old, new = _buckets(self._old), _buckets(self._new)
-        for name, values in new.items():
-            if name not in old or old[name].keys() != values.keys():
-                write_pickle(self.path / f"{name}.pickle", (VERSION, values))
-        for name in old.keys() - new.keys():
-            (self.path / f"{name}.pickle").unlink(missing_ok=True)
+        dirty = self._dirty | {_bucket_name(key) for _, key in self._old.keys() - self._new.keys()}
+        if not dirty:
+            return
+        values: dict[str, dict[tuple[str, str], object]] = {name: {} for name in dirty}
+        for slot, value in self._new.items():
+            bucket = values.get(_bucket_name(slot[1]))
+            if bucket is not None:
+                bucket[slot] = value
+        for name, bucket in values.items():
+            if bucket:
+                write_pickle(self.path / f"{name}.pickle", (VERSION, bucket))
+            else:
+                (self.path / f"{name}.pickle").unlink(missing_ok=True)
         self.path.with_suffix(".pickle").unlink(missing_ok=True)  # the one file of versions < 2
 
 
 def _bucket_name(key: str) -> str:
     """The bucket of a key: its first two characters, as a safe file name."""
     return key[:2].encode("utf-8", "surrogatepass").hex()
-
-
-def _buckets(values: dict[tuple[str, str], object]) -> dict[str, dict[tuple[str, str], object]]:
-    found: dict[str, dict[tuple[str, str], object]] = {}
-    for slot, value in values.items():
-        found.setdefault(_bucket_name(slot[1]), {})[slot] = value
-    return found
 
 
 def _read_bucket(path: Path) -> dict[tuple[str, str], object]:
