@@ -274,7 +274,7 @@ def _outlet_from_domain(url: str | None, domains: Mapping[str, str]) -> str | No
 
 def reading_minutes(body: Sequence[str]) -> int:
     """Minutes at an adult reading pace; counting spaces is close enough and 5x cheaper."""
-    words = sum(paragraph.count(" ") + 1 for paragraph in body)
+    words = " ".join(body).count(" ") + 1  # one count over the text, not one per paragraph
     return max(1, round(words / WORDS_PER_MINUTE))
 
 
