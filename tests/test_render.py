@@ -7,7 +7,9 @@ from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
 import jinja2
+import jinja2.compiler
 import pytest
+from markupsafe import Markup, escape
 
 from newsarchive.archive import Archive, collect
 from newsarchive.config import Config, load_config
@@ -15,6 +17,7 @@ from newsarchive.model import Article, DateValue, Page
 from newsarchive.render import (
     BUILTIN_TEMPLATES,
     date_text,
+    escape_output,
     make_environment,
     relative_url,
     render_page,
@@ -98,7 +101,49 @@ def test_relurl_filter_uses_the_page_path() -> None:
     assert template.render(page_path="2021/x/index.html") == "../../tags/a/index.html ../../index.html"
 
 
+def test_relurl_filter_keeps_each_page_apart() -> None:
+    """The filter remembers each page's folders; a later page must not see an earlier one's."""
+    env = make_environment(None)
+    template = env.from_string("{{ '2021/03/b/index.html' | relurl }}")
+    pages = ["2021/03/a/index.html", "index.html", "2021/03/a/index.html", "2021/index.html"]
+    assert [template.render(page_path=p) for p in pages] == [
+        "../b/index.html", "2021/03/b/index.html", "../b/index.html", "03/b/index.html"]
+
+
 # --- escaping and bodies ----------------------------------------------------------------------
+
+
+class Html:
+    def __html__(self) -> str:
+        return "<b>already safe</b>"
+
+
+@pytest.mark.parametrize("value", [
+    "plain", "<a href=\"x\">'&'</a>", "", Markup("<i>kept</i>"), 42, None, 1.5, Html(),
+    ("<tuple>",), "\u00e9\U0001f600 <\u00e9>",
+])
+def test_escape_output_is_escape_as_text(value: object) -> None:
+    assert escape_output(value) == str(escape(value))
+    assert type(escape_output(value)) in (str, Markup)
+
+
+def test_templates_escape_as_jinja_does() -> None:
+    """Our code generator only drops the Markup wrapper: every construct renders the same."""
+    source = (
+        "{% macro m(x) %}<{{ x }}>{% endmacro %}{% macro c(x) %}{{ x }}{{ caller() }}{% endmacro %}"
+        "{{ t }}|{{ t | upper }}|{{ n }}|{{ safe }}|{{ m(t) }}|"
+        "{% call c(t) %}[{{ t }}]{% endcall %}|{% set b %}{{ t }}{% endset %}{{ b }}|"
+        "{% filter upper %}{{ t }}{% endfilter %}|{% autoescape false %}{{ t }}{% endautoescape %}|"
+        "{% autoescape flag %}{{ t }}{% endautoescape %}|{{ t ~ safe }}|{{ [t] | join(safe) }}")
+    values = {"t": "<a&'\">", "n": 3, "safe": Markup("<br>"), "flag": False}
+    ours = make_environment(None)
+    stock = make_environment(None)
+    stock.code_generator_class = jinja2.compiler.CodeGenerator
+    assert ours.from_string(source).render(values) == stock.from_string(source).render(values)
+    assert "&lt;a&amp;&#39;&#34;&gt;" in ours.from_string(source).render(values)
+    with pytest.raises(jinja2.UndefinedError):
+        ours.from_string("{{ nothing }}").render()
+
 
 
 def test_autoescape_and_strict_undefined() -> None:
