@@ -56,7 +56,7 @@ def search_pages(archive: Archive, config: Config, index: bool = True) -> tuple[
 
 def index_pages(archive: Archive, config: Config, read_cache: bool = True) -> tuple[Page, ...]:
     """Every index file (compact and Pagefind) as a raw Page: the slow part of planning, which
-    `build` runs beside the rendering (a process of its own).  `read_cache=False` (`build --clean`)
+    `build` runs beside the rendering (a process of its own). `read_cache=False` (`build --clean`)
     indexes anew and still saves the result."""
     records = search_records(archive)
     cache = config.root / ".newsarchive-cache" / "search"
