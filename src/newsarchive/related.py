@@ -64,7 +64,8 @@ class Reach:
     word_window: int = WORD_WINDOW
 
     def memo_kind(self) -> str:
-        return f"related/{self.shown}/{self.window}/{self.word_window}"
+        """Names the memo's lists by everything besides the entries that decides them."""
+        return f"related/{self.shown}/{self.window}/{self.word_window}/{COMMON_SHARE}"
 
 
 Offsets = tuple[int, ...]  # entry numbers minus the article's own number, in list order
