@@ -16,6 +16,7 @@ from newsarchive.config import Config, load_config
 from newsarchive.model import Article, DateValue, Page
 from newsarchive.render import (
     BUILTIN_TEMPLATES,
+    date_iso,
     date_text,
     escape_output,
     make_environment,
@@ -199,6 +200,24 @@ def test_date_text_by_precision() -> None:
     assert date_text(DateValue(2021, 3)) == "March 2021"
     assert date_text(DateValue(2021)) == "2021"
     assert date_text(None) == "Undated"
+    assert [date_iso(DateValue(2021, 3, 3)), date_iso(DateValue(2021, 3)),
+            date_iso(DateValue(2021))] == ["2021-03-03", "2021-03", "2021"]
+
+
+def test_summary_list_writes_date_tag_and_author_links_as_they_do() -> None:
+    """summary_list spells the two macros out (for speed); its entries must read the same."""
+    _, pages = small_site()
+    page = next(p for p in pages if p.template == "home.html")
+    entries = page.context["entries"]
+    assert isinstance(entries, tuple)
+    env = make_environment(None)
+    macros = env.get_template("_macros.html").make_module({"page_path": page.context["page_path"]})
+    listed = str(macros.summary_list(entries))
+    for s in entries:
+        assert str(macros.date_tag(s.date)) in listed
+        if s.authors:
+            assert f"By {macros.author_links(s.authors)}</span>" in listed
+    assert any(len(s.authors) > 1 for s in entries) and " and <a " in listed
 
 
 # --- static assets and overrides -----------------------------------------------------------------
