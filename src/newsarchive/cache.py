@@ -5,23 +5,19 @@ Content hashes only: a file's mtime never decides whether it changed.
 
 from __future__ import annotations
 
-import copyreg
 import dataclasses
-import gc
 import hashlib
 import json
 import os
 import pickle
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from . import __version__
 from .archive import Entry
-from .derive import write_pickle
-from .model import RAW, Article, DateValue, FieldSource, Page, Problem, RemovedLine, to_json
+from .buckets import bucket_of, read_buckets, save_buckets, write_pickle
+from .model import RAW, Article, Page, Problem, to_json
 from .render import BodyStore
 from .sources import LOADER_VERSION
 
@@ -47,9 +43,10 @@ class LoadCache:
         self.path = path
         self._old: dict[tuple[str, str], LoadResult] = {}
         self._new: dict[tuple[str, str], LoadResult] = {}
+        self._dirty: set[str] = set()  # buckets to write: a record added, or a file unreadable
         self.hits = 0
         if read and path is not None:
-            self._old = read_buckets(path.with_suffix(""), CACHE_VERSION)
+            self._old, self._dirty = read_buckets(path.with_suffix(""), CACHE_VERSION)
 
     def get(self, path: str, key: str) -> LoadResult | None:
         found = self._old.get((path, key))
@@ -60,95 +57,15 @@ class LoadCache:
 
     def put(self, path: str, key: str, result: LoadResult) -> None:
         self._new[(path, key)] = result
+        if self._old.get((path, key)) is None:
+            self._dirty.add(bucket_of(key))
 
     def save(self) -> None:
         """Keep only what this build used; rewrite only the buckets whose keys changed."""
         if self.path is None:
             return
-        save_buckets(self.path.with_suffix(""), CACHE_VERSION, self._old, self._new)
+        save_buckets(self.path.with_suffix(""), CACHE_VERSION, self._old, self._new, self._dirty)
         self.path.unlink(missing_ok=True)  # the single file of earlier versions
-
-
-Buckets = dict[tuple[str, str], Any]  # (path or kind, content hash) -> value
-
-
-def _bucket(slot: tuple[str, str]) -> str:
-    """A slot's bucket: the first two hex digits of its content hash."""
-    return slot[1][:2]
-
-
-def read_buckets(folder: Path, version: str) -> Buckets:
-    """Every value of every bucket in `folder` that this version wrote; a damaged or foreign
-    bucket only makes a slower build (its values are made again)."""
-    found: Buckets = {}
-    with collector_paused():
-        for path in sorted(folder.glob("*.pickle")):
-            try:
-                with path.open("rb") as handle:
-                    written, values = pickle.load(handle)
-            except Exception:
-                continue
-            if written == version and isinstance(values, dict) and all(
-                    _bucket(slot) == path.stem for slot in values):
-                found.update(values)
-    return found
-
-
-def save_buckets(folder: Path, version: str, old: Mapping[tuple[str, str], object],
-                 new: Mapping[tuple[str, str], object]) -> None:
-    """Write the buckets of `new` whose keys differ from `old`'s, remove the emptied ones."""
-    before, after = _by_bucket(old), _by_bucket(new)
-    for name, values in after.items():
-        if before.get(name, {}).keys() != values.keys():
-            write_records(folder / f"{name}.pickle", (version, values))
-    for name in before.keys() - after.keys():
-        (folder / f"{name}.pickle").unlink(missing_ok=True)
-
-
-def _by_bucket(values: Mapping[tuple[str, str], object]) -> dict[str, Buckets]:
-    found: dict[str, Buckets] = {}
-    for slot, value in values.items():
-        found.setdefault(_bucket(slot), {})[slot] = value
-    return found
-
-
-Reducer = Callable[[Any], tuple[Callable[..., Any], tuple[Any, ...]]]
-
-
-def _fields_reducer(kind: type) -> Reducer:
-    names = tuple(f.name for f in dataclasses.fields(kind))
-    return lambda record: (kind, tuple([getattr(record, name) for name in names]))
-
-
-# Frozen slotted records pickle through dataclasses' __getstate__/__setstate__, which look up
-# the fields of every object; as (class, field values) they load through __init__, ~2x faster.
-_RECORDS: dict[type, Reducer] = {kind: _fields_reducer(kind)
-            for kind in (Article, DateValue, FieldSource, Problem, RemovedLine)}
-
-
-def write_records(path: Path, value: object) -> None:
-    """`derive.write_pickle` (beside the final name, then renamed), with records compact."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    with tmp.open("wb") as handle:
-        pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.dispatch_table = {**copyreg.dispatch_table, **_RECORDS}
-        pickler.dump(value)
-    os.replace(tmp, path)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No cycle collection while a stage builds a large acyclic structure (a cache's records,
-    the archive, the planned pages): collections triggered by its allocations walk the whole
-    growing heap and find nothing to free (~40% of loading a cache, ~60% of planning)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class BodyCache:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -19,6 +21,7 @@ import jinja2
 
 from . import __version__
 from .archive import collect
+from .buckets import collector_paused
 from .cache import (
     BodyCache,
     BuildStamp,
@@ -53,6 +56,7 @@ from .sources import iter_article_files, load_file, read_file
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 POOL_THRESHOLD = 200  # below this many pages a process pool costs more than it saves
+BACKGROUND_NICENESS = 5  # the search index process yields the cores to planning and rendering
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,8 +203,9 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
         bodies = BodyCache(_cache_file(config, "bodies"), read=not options.clean)
         bodies.load_into(BODIES)
         derived = Derived(_cache_file(config, "derived").with_suffix(""), read=not options.clean)
-        articles, pages, found, skipped, late = plan_parts(config, cache, progress, derived,
-                                                           clean=options.clean, beside=True)
+        with collector_paused():  # records, archive and pages are acyclic: nothing to collect
+            articles, pages, found, skipped, late = plan_parts(config, cache, progress, derived,
+                                                               clean=options.clean, beside=True)
         try:
             rendered, written, render_problems, total = _render_and_write(
                 pages, config, None if options.clean else read_manifest(out), progress,
@@ -411,7 +416,14 @@ class _Background:
 
 def _run_background(make: Callable[[], Sequence[Page]],
                     writer: multiprocessing.connection.Connection) -> None:
-    """In the forked process: send back ("made", pages) or (False, the exception)."""
+    """In the forked process: send back ("made", pages) or (False, the exception).
+
+    It runs at a lower priority (and so do its Pagefind services): planning and rendering, which
+    the build waits on first, get the cores, and the index takes what they leave; its own
+    parallel parts (the compact index beside two Pagefind services) fill both cores after.
+    """
+    with contextlib.suppress(OSError):
+        os.nice(BACKGROUND_NICENESS)
     try:
         payload = pickle.dumps((True, tuple(make())), protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException as exc:  # every failure goes back to the build
@@ -476,14 +488,20 @@ def _render_all(pages: Sequence[Page], env: jinja2.Environment, config: Config, 
     # Forked workers inherit the pages, so contexts are never pickled.
     chunk = max(1, min(64, len(pages) // (workers * 8)))
     parent = os.getpid()
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                             initializer=_init_worker,
-                             initargs=(config.templates_dir, pages, sink, derived, parent)
-                             ) as pool:
-        for made, fresh in pool.map(_render_in_worker, range(len(pages)), chunksize=chunk):
-            if derived is not None and fresh:
-                derived.absorb(fresh)
-            yield made
+    # The planned pages stay out of the workers' cycle collections: a collection would walk
+    # them, and touching them copies the memory the workers share with this process.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_init_worker,
+                                 initargs=(config.templates_dir, pages, sink, derived, parent)
+                                 ) as pool:
+            for made, fresh in pool.map(_render_in_worker, range(len(pages)), chunksize=chunk):
+                if derived is not None and fresh:
+                    derived.absorb(fresh)
+                yield made
+    finally:
+        gc.unfreeze()
 
 
 @dataclass(slots=True)

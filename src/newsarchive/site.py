@@ -25,7 +25,7 @@ from pathlib import PurePosixPath
 from typing import ClassVar
 
 from .archive import Archive, Summary, Term, TermCount, record_key
-from .cache import collector_paused
+from .buckets import collector_paused
 from .config import Config
 from .derive import Derived
 from .export import export_pages
