@@ -76,7 +76,7 @@ class Words:
 
 def _read_yaml(name: str) -> dict[str, Any]:
     text = resources.files("newsarchive").joinpath("data", name).read_text(encoding="utf-8")
-    loaded = yaml.safe_load(text)
+    loaded = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml
     return loaded if isinstance(loaded, dict) else {}
 
 
