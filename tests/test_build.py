@@ -224,3 +224,25 @@ def test_loading_in_a_pool_gives_the_same_records(
     again = load_articles(site / "articles", LoadCache(tmp_path / "loads.pickle"), None, 2)
     # every file came from the cache: no pool
     assert again == single and len(pooled_calls) == 1
+
+
+def test_an_edit_build_reads_only_the_edited_file_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build stamp reads and hashes every input once; loading takes the cached records by
+    those hashes, so only a file the cache does not hold is read (and parsed) again."""
+    site = many_articles(tmp_path, count=30)
+    build_site(site, tmp_path / "out")
+    (site / "articles" / "a011.md").write_text("---\ntitle: Eleven, edited\n---\n\nNew.\n")
+    reads: list[str] = []
+    real = pipeline.read_file
+
+    def counting(path: Path) -> tuple[bytes | None, object]:
+        reads.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(pipeline, "read_file", counting)
+    result = build_site(site, tmp_path / "out")
+    assert reads == ["a011.md"]
+    assert tree_digest(tmp_path / "out") == tree_digest(
+        build_site(site, tmp_path / "clean", clean=True).out)
+    assert result.articles == 30

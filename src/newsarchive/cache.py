@@ -120,15 +120,20 @@ class BuildStamp:
     problems: tuple[Problem, ...]  # everything but the config's own problems
 
 
-def inputs_key(parts: Iterable[str], files: Iterable[Path]) -> str:
-    """One hash over `parts` (config, versions) and the path and bytes of each file."""
+def inputs_key(parts: Iterable[str], files: Iterable[Path],
+               keys: dict[Path, str] | None = None) -> str:
+    """One hash over `parts` (config, versions) and the path and bytes of each file; each
+    file's `content_key` goes into `keys` too, so loading need not read a cached file again."""
     digest = hashlib.blake2b(digest_size=20)
     for part in parts:
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     for path in files:
         digest.update(os.fsencode(path) + b"\0")
         try:
-            digest.update(content_key(path.read_bytes()).encode())
+            key = content_key(path.read_bytes())
+            digest.update(key.encode())
+            if keys is not None:
+                keys[path] = key
         except OSError as exc:
             digest.update(f"unreadable {exc.errno}".encode())
         digest.update(b"\0")

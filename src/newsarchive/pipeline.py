@@ -91,15 +91,17 @@ class BuildResult:
 
 
 def load_articles(
-    root: Path, cache: LoadCache, progress: Progress | None = None, workers: int = 1
+    root: Path, cache: LoadCache, progress: Progress | None = None, workers: int = 1,
+    keys: Mapping[Path, str] | None = None,
 ) -> tuple[tuple[Article, ...], list[Problem], list[tuple[str, str]]]:
-    """Load every file under root; each file is an article or a skipped entry with its reason."""
+    """Load every file under root; each file is an article or a skipped entry with its reason.
+    `keys` (path -> content key, from the build stamp) spares reading files the cache holds."""
     articles: list[Article] = []
     problems: list[Problem] = []
     skipped: list[tuple[str, str]] = []
     candidates = list(iter_article_files(root))
     for done, ((path, _), found) in enumerate(
-            zip(candidates, _load_all(candidates, cache, workers), strict=True), 1):
+            zip(candidates, _load_all(candidates, cache, workers, keys or {}), strict=True), 1):
         article = found[0] if isinstance(found[0], Article) else None
         file_problems = [p for p in found if isinstance(p, Problem)]
         problems += file_problems
@@ -118,7 +120,7 @@ LOAD_PROBE = 64  # files loaded in this process first, to see whether the cache 
 
 
 def _load_all(candidates: Sequence[tuple[Path, Problem | None]], cache: LoadCache,
-              workers: int) -> Iterator[list[Article | Problem]]:
+              workers: int, keys: Mapping[Path, str]) -> Iterator[list[Article | Problem]]:
     """Each candidate's article and problems, in order. When most of the first LOAD_PROBE
     files miss the cache (a first build, `--clean`, a new loader version), the rest are parsed
     in a process pool: at 5,000 articles parsing is ~1.5 s, reading and hashing ~0.3 s."""
@@ -129,10 +131,16 @@ def _load_all(candidates: Sequence[tuple[Path, Problem | None]], cache: LoadCach
                 and "fork" in multiprocessing.get_all_start_methods()):
             yield from _load_pooled(candidates[n:], cache, workers)
             return
-        yield [refused] if refused else _load_one(path, cache)
+        yield [refused] if refused else _load_one(path, cache, keys.get(path))
 
 
-def _load_one(path: Path, cache: LoadCache) -> list[Article | Problem]:
+def _load_one(path: Path, cache: LoadCache, known: str | None = None) -> list[Article | Problem]:
+    """One file's record from the cache, or parsed. `known` is its content key when read
+    moments ago: a hit needs no read; a miss reads and keys the bytes it parses."""
+    if known is not None:
+        hit = cache.get(path.as_posix(), known)
+        if hit is not None:
+            return _as_list(hit)
     data, error = read_file(path)
     if data is None:
         return [error] if error else []
@@ -193,7 +201,8 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
     check_output(out, (config.root, config.articles_dir))
     with output_lock(out):
         recover(out)
-        key = inputs_key(_stamp_parts(config), _input_files(config))
+        keys: dict[Path, str] = {}  # each input file's content key, read once here
+        key = inputs_key(_stamp_parts(config), _input_files(config), keys)
         stamp = None if options.clean else _unchanged(out, _cache_file(config, "stamp"), key)
         if stamp is not None:  # same inputs, same output: nothing to load, plan or write
             return BuildResult(out, stamp.articles, stamp.pages, (), (), stamp.skipped,
@@ -204,8 +213,8 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
         bodies.load_into(BODIES)
         derived = Derived(_cache_file(config, "derived").with_suffix(""), read=not options.clean)
         with collector_paused():  # records, archive and pages are acyclic: nothing to collect
-            articles, pages, found, skipped, late = plan_parts(config, cache, progress, derived,
-                                                               clean=options.clean, beside=True)
+            articles, pages, found, skipped, late = plan_parts(
+                config, cache, progress, derived, clean=options.clean, beside=True, keys=keys)
         try:
             rendered, written, render_problems, total = _render_and_write(
                 pages, config, None if options.clean else read_manifest(out), progress,
@@ -233,7 +242,8 @@ def plan(config: Config, cache: LoadCache, progress: Progress | None = None,
 
 
 def plan_parts(config: Config, cache: LoadCache, progress: Progress | None = None,
-               derived: Derived | None = None, clean: bool = False, beside: bool = False
+               derived: Derived | None = None, clean: bool = False, beside: bool = False,
+               keys: Mapping[Path, str] | None = None
                ) -> tuple[tuple[Article, ...], tuple[Page, ...], list[Problem],
                           list[tuple[str, str]], _Background]:
     """`plan`, with the search index files (the slow part) left to `late.result()`.
@@ -244,7 +254,7 @@ def plan_parts(config: Config, cache: LoadCache, progress: Progress | None = Non
     Without it, `result()` makes the index there and then.
     """
     articles, load_problems, skipped = load_articles(config.articles_dir, cache, progress,
-                                                     config.workers or os.cpu_count() or 1)
+                                                     config.workers or os.cpu_count() or 1, keys)
     articles, resolve_problems = resolve_corpus(articles)
     archive, collect_problems = collect(articles, config)
     # a thread only where no render pool will fork: a forked worker must not inherit it
