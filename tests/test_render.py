@@ -220,6 +220,23 @@ def test_summary_list_writes_date_tag_and_author_links_as_they_do() -> None:
     assert any(len(s.authors) > 1 for s in entries) and " and <a " in listed
 
 
+def test_related_lists_write_date_tag_as_it_does() -> None:
+    _, pages = small_site()
+    env = make_environment(None)
+    shown = 0
+    for page in pages:
+        if page.template != "article.html":
+            continue
+        html = render_page(env, page).decode("utf-8")
+        macros = env.get_template("_macros.html").make_module(dict(page.context))
+        related = page.context["related"]
+        for s in (*related.outlet, *related.articles):  # type: ignore[attr-defined]
+            assert f"{escape(s.title)}</a> <span class" in html
+            assert f"{macros.date_tag(s.date)}</span></li>" in html
+            shown += 1
+    assert shown > 10
+
+
 # --- static assets and overrides -----------------------------------------------------------------
 
 
