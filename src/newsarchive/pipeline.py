@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import gc
 import multiprocessing
@@ -56,7 +55,6 @@ from .sources import iter_article_files, load_file, read_file
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 POOL_THRESHOLD = 200  # below this many pages a process pool costs more than it saves
-BACKGROUND_NICENESS = 5  # the search index process yields the cores to planning and rendering
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,14 +424,7 @@ class _Background:
 
 def _run_background(make: Callable[[], Sequence[Page]],
                     writer: multiprocessing.connection.Connection) -> None:
-    """In the forked process: send back ("made", pages) or (False, the exception).
-
-    It runs at a lower priority (and so do its Pagefind services): planning and rendering, which
-    the build waits on first, get the cores, and the index takes what they leave; its own
-    parallel parts (the compact index beside two Pagefind services) fill both cores after.
-    """
-    with contextlib.suppress(OSError):
-        os.nice(BACKGROUND_NICENESS)
+    """In the forked process: send back ("made", pages) or (False, the exception)."""
     try:
         payload = pickle.dumps((True, tuple(make())), protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException as exc:  # every failure goes back to the build
