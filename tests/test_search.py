@@ -15,6 +15,7 @@ import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -223,7 +224,10 @@ def test_page_dates_from_the_records_equal_those_read_from_whole_fragments() -> 
         finally:
             await service.close()
 
-    files = asyncio.run(raw_bundle())
+    # in a thread of its own, as the build does: an earlier test (Playwright) may have left an
+    # event loop running in this one
+    with ThreadPoolExecutor(1) as thread:
+        files = thread.submit(asyncio.run, raw_bundle()).result()
     fragments = [data for path, data in files.items() if path.startswith("fragment/")]
     heads = {search_pagefind._fragment_url(data) for data in fragments}
     assert heads == {r.url for r in records[:6]} | {None}  # the long URL is read whole
