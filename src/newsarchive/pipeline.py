@@ -258,7 +258,11 @@ def plan_parts(config: Config, cache: LoadCache, progress: Progress | None = Non
     # a thread only where no render pool will fork: a forked worker must not inherit it
     mode = ("thread" if config.workers == 1 else "process") if beside else "now"
     late = _Background(partial(index_pages, archive, config, not clean), mode)
-    pages = plan_site(archive, config, derived, search_index=False)
+    try:
+        pages = plan_site(archive, config, derived, search_index=False)
+    except BaseException:
+        late.cancel()  # a long-lived caller (`serve`) must not keep an orphan index process
+        raise
     found = load_problems + resolve_problems + collect_problems + feed_problems(config)
     return articles, pages, found, skipped, late
 
