@@ -246,3 +246,20 @@ def test_an_edit_build_reads_only_the_edited_file_again(
     assert tree_digest(tmp_path / "out") == tree_digest(
         build_site(site, tmp_path / "clean", clean=True).out)
     assert result.articles == 30
+
+
+def test_a_planning_failure_leaves_no_search_index_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index process starts before planning; `serve` builds again and again in one process,
+    so a failed plan must not leave it running."""
+    import multiprocessing
+
+    site = many_articles(tmp_path, count=30)
+
+    def broken(*args: object, **kwargs: object) -> tuple[Page, ...]:
+        raise UserError("planning broke")
+
+    monkeypatch.setattr(pipeline, "plan_site", broken)
+    with pytest.raises(UserError, match="planning broke"):
+        build_site(site, tmp_path / "out", workers=2)
+    assert multiprocessing.active_children() == []
