@@ -458,8 +458,10 @@ def _write_batch(pages: Sequence[Page], fingerprints: Mapping[str, str],
                        key=lambda p: p.template != RAW)
     for page in to_render:
         writer.prepare(page.path.as_posix())
+    # pages whose bytes are made already (the search index files) only need writing: no pool
+    work = sum(1 for p in to_render if p.template != RAW or "data" not in p.context)
     for done, (path, written, error) in enumerate(_render_all(
-            to_render, env, config, _workers(config, len(to_render)), writer.sink, derived), 1):
+            to_render, env, config, _workers(config, work), writer.sink, derived), 1):
         if written is None:
             problems.append(Problem(Path(path), f"page not written: {error}", "render.failed",
                                     None, "error"))
