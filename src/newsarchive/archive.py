@@ -7,6 +7,7 @@ and no later stage ever loops over the whole collection again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -167,7 +168,8 @@ def collect(articles: Sequence[Article], config: Config) -> tuple[Archive, list[
     builtin, domains = load_outlet_table()
     outlet_canon = alias_resolver(builtin, config.outlet_aliases, outlet_key)
     author_canon = alias_resolver({}, config.author_aliases, name_key)
-    key_of_name, key_of_outlet = _remembered(name_key), _remembered(outlet_key)
+    # the same few thousand names are looked up ~100,000 times in one collect
+    key_of_name, key_of_outlet = functools.cache(name_key), functools.cache(outlet_key)
     ordered = sorted(articles, key=lambda a: (a.source_path, a.content_hash))
     outlets = [a.outlet or _outlet_from_domain(a.source_url, domains) for a in ordered]
     outlet_groups = group_names((o for o in outlets if o), key_of_outlet, outlet_canon)
@@ -200,20 +202,6 @@ def collect(articles: Sequence[Article], config: Config) -> tuple[Archive, list[
     summaries = tuple(item.summary for item in ordered_shown)
     entries = link_neighbours(ordered_shown, summaries)
     return build_indexes(entries, summaries, author_names), problems
-
-
-def _remembered(key: Callable[[str], str]) -> Callable[[str], str]:
-    """`key` with its answers kept for this one collect: the same few thousand names are
-    looked up ~100,000 times."""
-    known: dict[str, str] = {}
-
-    def remembered(name: str) -> str:
-        found = known.get(name)
-        if found is None:
-            found = known[name] = key(name)
-        return found
-
-    return remembered
 
 
 @dataclass(frozen=True, slots=True)

@@ -185,9 +185,7 @@ class Sink:
     def store(self, path: str, data: bytes) -> bool:
         """Link the live file when its bytes are the same (False), else write them (True)."""
         target = self.tmp / path
-        if self.fresh:
-            with contextlib.suppress(FileNotFoundError):
-                target.unlink()
+        self.clear(target)
         old = self.out / path
         try:
             if old.stat().st_size == len(data) and old.read_bytes() == data:
@@ -200,6 +198,12 @@ class Sink:
         except OSError as exc:
             raise _disk_error(exc, self.out) from exc
         return True
+
+    def clear(self, target: Path) -> None:
+        """Unlink a file the folder started with: it may be shared with the live site."""
+        if self.fresh:
+            with contextlib.suppress(FileNotFoundError):
+                target.unlink()
 
 
 class SiteWriter:
@@ -251,12 +255,6 @@ class SiteWriter:
         self._files.append(path)
         return True
 
-    def _fresh(self, target: Path) -> None:
-        """Unlink a file the folder started with: it may be shared with the live site."""
-        if self._spare_files:
-            with contextlib.suppress(FileNotFoundError):
-                target.unlink()
-
     def _target(self, path: str) -> Path:
         target = self.prepare(path)
         self._files.append(path)
@@ -296,7 +294,7 @@ class SiteWriter:
         if not source.is_file() or source.is_symlink():
             return False
         target = self._target(path)
-        self._fresh(target)
+        self.sink.clear(target)
         try:
             os.link(source, target)
         except OSError:
