@@ -11,7 +11,6 @@ from click.testing import CliRunner
 
 from newsarchive import export, pipeline
 from newsarchive.cli import cli
-from newsarchive.derive import Derived
 from newsarchive.diagnostics import UserError
 from newsarchive.model import Page
 from newsarchive.output import MARKER
@@ -160,14 +159,12 @@ def test_process_pool_gives_the_same_bytes(tmp_path: Path) -> None:
     assert len(pooled.written) == len(single.written) == pooled.pages
 
 
-def test_pool_workers_hand_back_what_they_derived(
+def test_an_edit_makes_one_line_of_the_whole_archive_files(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Workers make the data files' rows; the memo the build saves must hold them, or the next
-    edit would make every article's row again."""
+    """The data files' other lines are copied from the live files (`segments.py`): an edit
+    makes one row, and the files still equal a clean build's."""
     site = many_articles(tmp_path)
     build_site(site, tmp_path / "pooled", clean=True, workers=2)
-    memo = Derived(site / ".newsarchive-cache" / "pooled-derived")
-    assert sum(1 for kind, _ in memo._old if kind == "jsonl") == 150
     made: list[object] = []
     real = export.to_json_bytes
     monkeypatch.setattr(export, "to_json_bytes", lambda row: made.append(row) or real(row))
@@ -176,6 +173,10 @@ def test_pool_workers_hand_back_what_they_derived(
     result = build_site(site, tmp_path / "pooled", workers=2)
     assert "data/articles.jsonl" in result.written
     assert [row["title"] for row in made] == ["Story number 7, edited"]  # type: ignore[index]
+    build_site(site, tmp_path / "fresh", clean=True, workers=1)
+    for name in ("articles.jsonl", "articles.csv"):
+        assert (tmp_path / "pooled" / "data" / name).read_bytes() == \
+            (tmp_path / "fresh" / "data" / name).read_bytes()
 
 
 def test_a_failure_in_the_search_index_process_stops_the_build(

@@ -1,10 +1,12 @@
 """Per-article products made once per content, and kept between builds.
 
-Citation strings, export rows and the bytes of `article.json` and the cite files are pure
-functions of one entry's content (`Entry.key`) and a few config values. A one-article edit
-should make them for that article only, so `Derived.get(kind, key, make)` returns what this or
-an earlier build made for the same key, and calls `make` only for keys it has never seen.
-What a build asked for is what gets saved, so the memo never grows beyond one archive's worth.
+Citation strings, machine-readable tags, related lists and distinctive words are pure
+functions of one entry's content (`Entry.key`) and a few config values, all made while
+planning. A one-article edit should make them for that article only, so
+`Derived.get(kind, key, make)` returns what this or an earlier build made for the same key, and
+calls `make` only for keys it has never seen. What a build asked for is what gets saved, so the
+memo never grows beyond one archive's worth. Products too large for a memo (the whole-archive
+data files' lines) keep an index here (`file`) and their bytes in the output (`segments.py`).
 """
 
 from __future__ import annotations
@@ -25,17 +27,16 @@ class Derived:
 
     Keys begin with a content hash (`Entry.key`); the memo is kept in the folder `path` in
     buckets (`buckets.py`): an edit changes the keys of one article, so a build rewrites the
-    few buckets whose keys changed, not the whole memo (every article's export lines: ~130 MB
-    at 5,000 articles).
+    few buckets whose keys changed, not the whole memo.
     """
 
     def __init__(self, path: Path | None = None, read: bool = True) -> None:
         """`read=False` (`build --clean`) starts empty but still saves what this build made."""
         self.path = path
+        self.read = read
         self._old: dict[tuple[str, str], object] = {}
         self._new: dict[tuple[str, str], object] = {}
         self.made = 0  # values computed in this build (the rest came from the saved memo)
-        self._fresh: list[tuple[tuple[str, str], object]] = []  # made since the last drain()
         self._dirty: set[str] = set()  # buckets to write: a value made, or a file unreadable
         if read and path is not None:
             self._old, self._dirty = read_buckets(path, VERSION)
@@ -50,24 +51,13 @@ class Derived:
         else:
             value = make()
             self.made += 1
-            self._fresh.append((slot, value))
             self._dirty.add(bucket_of(key))
         self._new[slot] = value
         return value  # type: ignore[return-value]
 
-    def drain(self) -> list[tuple[tuple[str, str], object]]:
-        """What this process made since the last call: a render worker sends it back, so the
-        memo the build saves holds what the workers made too."""
-        fresh, self._fresh = self._fresh, []
-        return fresh
-
-    def absorb(self, made: list[tuple[tuple[str, str], object]]) -> None:
-        """Take in what a worker's `drain` returned."""
-        for slot, value in made:
-            if slot not in self._new:
-                self._new[slot] = value
-                self.made += 1
-                self._dirty.add(bucket_of(slot[1]))
+    def file(self, name: str) -> Path | None:
+        """Where a product kept outside the buckets is saved (see `segments.py`)."""
+        return None if self.path is None else self.path / name
 
     def save(self) -> None:
         """Keep only what this build used: the buckets where a value was made or a key

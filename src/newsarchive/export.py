@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ from .config import Config
 from .derive import Derived
 from .model import Page
 from .render import body_plain_text
+from .segments import Segments
 
 if TYPE_CHECKING:
     from .site import SiteInfo
@@ -132,19 +134,27 @@ def export_pages(archive: Archive, config: Config, site: SiteInfo,
     """The data files, one `article.json` per article, and the About / Data page.
 
     The per-article files and the two whole-archive files are lazy pages: planning them costs
-    a key per article, and their bytes are made (from rows kept in `derived`) only if they
-    must be written.
+    a key per article, and their bytes are made only if they must be written; the whole-archive
+    files are streams that copy unchanged lines from the live copy (`segments.py`).
     """
-    rows = _Rows(config, cited, Derived() if derived is None else derived)
+    derived = Derived() if derived is None else derived
+    rows = _Rows(config, cited)
     entries = archive.entries
-    whole = hashlib.blake2b("\0".join(rows.key(e) for e in entries).encode(),
-                            digest_size=20).hexdigest()
+    keys = [rows.key(e) for e in entries]
+    whole = hashlib.blake2b("\0".join(keys).encode(), digest_size=20).hexdigest()
+
+    def whole_file(name: str, header: bytes, encode: Callable[[Mapping[str, object]], bytes]
+                   ) -> Page:
+        """A stream of one line per article; unchanged lines come from the live file."""
+        path = f"{DATA}/{name}"
+        segments = Segments(config.output_dir / path, derived.file(f"{name}.index"),
+                            derived.read)
+        return Page.stream(path, f"{name}|{whole}", lambda: segments.join(header, (
+            (key, partial(_line, rows, e, encode)) for key, e in zip(keys, entries, strict=True))))
+
     pages = [
-        Page.lazy(f"{DATA}/articles.jsonl", f"jsonl|{whole}",
-                  lambda: b"".join(rows.get("jsonl", e, to_json_bytes) for e in entries)),
-        Page.lazy(f"{DATA}/articles.csv", f"csv|{whole}",
-                  lambda: csv_line(COLUMNS) + b"".join(rows.get("csv", e, _csv_row)
-                                                       for e in entries)),
+        whole_file("articles.jsonl", b"", to_json_bytes),
+        whole_file("articles.csv", csv_line(COLUMNS), _csv_row),
         Page.raw(f"{DATA}/outlets.csv", csv_bytes(
             ("key", "name", "page", "articles"), [_term_row(t) for t in archive.outlets])),
         Page.raw(f"{DATA}/authors.csv", csv_bytes(
@@ -161,28 +171,25 @@ def _csv_row(row: Mapping[str, object]) -> bytes:
     return csv_line([row[name] for name in COLUMNS])
 
 
+def _line(rows: _Rows, entry: Entry, encode: Callable[[Mapping[str, object]], bytes]) -> bytes:
+    return encode(rows.row(entry))
+
+
 class _Rows:
-    """Each entry's export row, made at most once per build, and its one-line encodings
-    (JSON Lines, CSV) kept between builds: the whole-archive files are remade on any edit."""
+    """Each entry's export row, made when a file needs it and not kept: a row holds the whole
+    body twice (source and plain text), and the whole-archive files are streamed."""
 
     def __init__(self, config: Config, cited: Mapping[str, tuple[CitationRecord, Citations]]
-                 | None, derived: Derived) -> None:
-        self.config, self.cited, self.derived = config, cited, derived
-        self._rows: dict[str, dict[str, object]] = {}
+                 | None) -> None:
+        self.config, self.cited = config, cited
 
     def key(self, entry: Entry) -> str:
+        """Everything a row reads: the entry's content and the config values it shows."""
         return f"{entry.key}|{self.config.base_url}|{self.config.language}"
 
     def row(self, entry: Entry) -> dict[str, object]:
-        found = self._rows.get(entry.url)
-        if found is None:
-            styled = self.cited[entry.url][1] if self.cited else None
-            found = self._rows[entry.url] = article_row(entry, self.config, styled)
-        return found
-
-    def get(self, kind: str, entry: Entry,
-            encode: Callable[[Mapping[str, object]], bytes]) -> bytes:
-        return self.derived.get(kind, self.key(entry), lambda: encode(self.row(entry)))
+        styled = self.cited[entry.url][1] if self.cited else None
+        return article_row(entry, self.config, styled)
 
 
 def _term_row(row: TermCount) -> dict[str, object]:

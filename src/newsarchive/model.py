@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -130,10 +130,26 @@ class Page:
         everything `make` reads, so it stands in for the bytes in the page's fingerprint."""
         return cls(PurePosixPath(path), RAW, {"key": key, "make": make})
 
+    @classmethod
+    def stream(cls, path: str | PurePosixPath, key: str,
+               chunks: Callable[[], Iterable[bytes]]) -> Page:
+        """A lazy raw page too large to hold whole (the whole-archive data files): the writer
+        stores its chunks as they are made."""
+        return cls(PurePosixPath(path), RAW, {"key": key, "chunks": chunks})
+
+    def chunks(self) -> Iterable[bytes]:
+        """A raw page's bytes in pieces: a stream's chunks as made, else the whole bytes."""
+        chunks = self.context.get("chunks")
+        if callable(chunks):
+            return chunks()  # type: ignore[no-any-return]
+        return (self.data(),)
+
     def data(self) -> bytes:
-        """A raw page's bytes (made now for a lazy one)."""
+        """A raw page's bytes (made now for a lazy page or a stream)."""
         data = self.context.get("data")
         if data is None:
+            if "chunks" in self.context:
+                return b"".join(self.chunks())
             make = self.context["make"]
             assert callable(make)
             data = make()

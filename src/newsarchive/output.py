@@ -21,11 +21,12 @@ import fcntl
 import json
 import os
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import BinaryIO
 
 from .diagnostics import UserError
 
@@ -197,6 +198,34 @@ class Sink:
             target.write_bytes(data)
         except OSError as exc:
             raise _disk_error(exc, self.out) from exc
+        return True
+
+    def store_chunks(self, path: str, chunks: Iterable[bytes]) -> bool:
+        """`store` for a file made in pieces (`Page.stream`): written as they come, compared
+        with the live file on the way, and linked to it instead when every byte is the same."""
+        target = self.tmp / path
+        self.clear(target)
+        old = self.out / path
+        try:
+            previous: BinaryIO | None = old.open("rb")
+        except OSError:
+            previous = None
+        try:
+            with target.open("wb") as handle:
+                for chunk in chunks:
+                    handle.write(chunk)
+                    if previous is not None and previous.read(len(chunk)) != chunk:
+                        previous.close()
+                        previous = None
+            if previous is not None and previous.read(1) == b"":
+                target.unlink()
+                os.link(old, target)
+                return False
+        except OSError as exc:
+            raise _disk_error(exc, self.out) from exc
+        finally:
+            if previous is not None:
+                previous.close()
         return True
 
     def clear(self, target: Path) -> None:

@@ -216,12 +216,12 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
         try:
             rendered, written, render_problems, total = _render_and_write(
                 pages, config, None if options.clean else read_manifest(out), progress,
-                late.result, derived)
+                late.result)
         finally:
             late.cancel()  # only does something when the build failed
         cache.save()
         bodies.save(BODIES)
-        derived.save()  # after writing: lazy pages add what they made
+        derived.save()
         write_stamp(_cache_file(config, "stamp"), None if render_problems else BuildStamp(
             key, _manifest_hash(out), len(articles), total, tuple(skipped), tuple(found)))
     return BuildResult(out, len(articles), total, rendered, written, tuple(skipped),
@@ -327,7 +327,7 @@ def _cache_file(config: Config, kind: str = "loads") -> Path:
 
 def _render_and_write(
     pages: Sequence[Page], config: Config, previous: Manifest | None, progress: Progress | None,
-    late: Callable[[], Sequence[Page]] = tuple, derived: Derived | None = None,
+    late: Callable[[], Sequence[Page]] = tuple,
 ) -> tuple[tuple[str, ...], tuple[str, ...], list[Problem], int]:
     """Render only pages whose fingerprint changed; carry the rest forward; swap atomically.
     Returns (pages rendered, files written, problems, number of pages).
@@ -356,7 +356,7 @@ def _render_and_write(
         batch = pages
         while True:
             rendered |= _write_batch(batch, fingerprints, old_pages, writer, kept, problems,
-                                     env, config, progress, derived)
+                                     env, config, progress)
             if late_pages is not None and batch is late_pages:
                 break
             if late_pages is None:
@@ -443,7 +443,7 @@ def _run_background(make: Callable[[], Sequence[Page]],
 def _write_batch(pages: Sequence[Page], fingerprints: Mapping[str, str],
                  old_pages: Mapping[str, str], writer: SiteWriter, kept: dict[str, str],
                  problems: list[Problem], env: jinja2.Environment, config: Config,
-                 progress: Progress | None, derived: Derived | None) -> set[str]:
+                 progress: Progress | None) -> set[str]:
     """Reuse, carry or render each page of one batch into the writer; the paths rendered."""
     todo: set[str] = set()
     for page in pages:
@@ -461,7 +461,7 @@ def _write_batch(pages: Sequence[Page], fingerprints: Mapping[str, str],
     # pages whose bytes are made already (the search index files) only need writing: no pool
     work = sum(1 for p in to_render if p.template != RAW or "data" not in p.context)
     for done, (path, written, error) in enumerate(_render_all(
-            to_render, env, config, _workers(config, work), writer.sink, derived), 1):
+            to_render, env, config, _workers(config, work), writer.sink), 1):
         if written is None:
             problems.append(Problem(Path(path), f"page not written: {error}", "render.failed",
                                     None, "error"))
@@ -483,11 +483,10 @@ Made = tuple[str, bool | None, str | None]  # (path, bytes written (False: linke
 
 
 def _render_all(pages: Sequence[Page], env: jinja2.Environment, config: Config, workers: int,
-                sink: Sink, derived: Derived | None) -> Iterator[Made]:
+                sink: Sink) -> Iterator[Made]:
     """Render and store each page, in a process pool when it pays (the render stage is pure).
 
-    Workers store the files they render, so only a flag per page comes back, and send back
-    what they added to the `derived` memo, so the next build finds it.
+    Workers store the files they render, so only a flag per page comes back.
     """
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from (_make_one(env, page, sink) for page in pages)
@@ -501,12 +500,9 @@ def _render_all(pages: Sequence[Page], env: jinja2.Environment, config: Config, 
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_init_worker,
-                                 initargs=(config.templates_dir, pages, sink, derived, parent)
+                                 initargs=(config.templates_dir, pages, sink, parent)
                                  ) as pool:
-            for made, fresh in pool.map(_render_in_worker, range(len(pages)), chunksize=chunk):
-                if derived is not None and fresh:
-                    derived.absorb(fresh)
-                yield made
+            yield from pool.map(_render_in_worker, range(len(pages)), chunksize=chunk)
     finally:
         gc.unfreeze()
 
@@ -516,7 +512,6 @@ class _Worker:
     env: jinja2.Environment
     pages: Sequence[Page]
     sink: Sink
-    derived: Derived | None
     parent: int  # the build's pid: a worker whose build was killed stops writing
 
 
@@ -524,23 +519,23 @@ _IN_WORKER: list[_Worker] = []  # set once per worker process
 
 
 def _init_worker(templates_dir: Path | None, pages: Sequence[Page], sink: Sink,
-                 derived: Derived | None, parent: int) -> None:
-    if derived is not None:
-        derived.drain()  # what the build made before forking is its own already
-    _IN_WORKER.append(_Worker(make_environment(templates_dir), pages, sink, derived, parent))
+                 parent: int) -> None:
+    _IN_WORKER.append(_Worker(make_environment(templates_dir), pages, sink, parent))
 
 
-def _render_in_worker(index: int) -> tuple[Made, list[tuple[tuple[str, str], object]]]:
+def _render_in_worker(index: int) -> Made:
     worker = _IN_WORKER[0]
     if os.getppid() != worker.parent:  # the build is gone (killed): write nothing more
         os._exit(1)
-    made = _make_one(worker.env, worker.pages[index], worker.sink)
-    return made, worker.derived.drain() if worker.derived is not None else []
+    return _make_one(worker.env, worker.pages[index], worker.sink)
 
 
 def _make_one(env: jinja2.Environment, page: Page, sink: Sink) -> Made:
     """Render one page and store it; a template error is reported for that page and stops
-    nothing else."""
+    nothing else. A stream (`Page.stream`) is stored as it is made."""
+    if page.template == RAW and "chunks" in page.context:
+        path = page.path.as_posix()
+        return path, sink.store_chunks(path, page.chunks()), None
     path, data, error = _render_one(env, page)
     return path, None if data is None else sink.store(path, data), error
 
