@@ -197,3 +197,24 @@ def test_a_damaged_spare_is_removed_and_the_build_starts_fresh(tmp_path: Path) -
     write_fps(out, {"a.html": (b"3", "3")})
     assert (out / "a.html").read_bytes() == b"3"
     assert (spare / "a.html").read_bytes() == b"2"  # the new spare is the site just replaced
+
+
+@pytest.mark.parametrize("chunks", [[b"ab", b"cd"], [b"abc"], [b"abcde"], [b"ab", b"", b"cX"],
+                                    [b""]])
+def test_a_stream_is_linked_only_when_every_byte_is_the_same(
+        tmp_path: Path, chunks: list[bytes]) -> None:
+    """`Sink.store_chunks` compares while writing: a prefix, a longer file or one changed
+    byte is written; the same bytes in any chunking are a link to the live file."""
+    out = tmp_path / "build"
+    write_fps(out, {"data.csv": (b"abcd", "1")})
+    write_fps(out, {"data.csv": (b"abcd", "1")})  # the spare shares the live file
+    live = (out / "data.csv").stat().st_ino
+    writer = SiteWriter(out, reuse_spare=True)
+    writer.prepare("data.csv")
+    written = writer.sink.store_chunks("data.csv", iter(chunks))
+    writer.record("data.csv", written)
+    assert (out / "data.csv").read_bytes() == b"abcd"  # the live site untouched until commit
+    writer.commit(Manifest("t", MappingProxyType({"data.csv": "2"}), writer.files))
+    assert (out / "data.csv").read_bytes() == b"".join(chunks)
+    assert written == (b"".join(chunks) != b"abcd")
+    assert ((out / "data.csv").stat().st_ino == live) == (not written)
