@@ -43,7 +43,7 @@ def exported(articles: list[Article], base_url: str | None = "https://example.or
     config = Config(base_url=base_url)
     archive, _ = collect(articles, config)
     site = SiteInfo(config.title, config.description, config.language, config.base_url)
-    return {p.path.as_posix(): p for p in export_pages(archive, config, site)}
+    return {p.path: p for p in export_pages(archive, config, site)}
 
 
 def data(page: Page) -> bytes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from html.parser import HTMLParser
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import jinja2
 import jinja2.compiler
@@ -241,7 +241,7 @@ def test_related_lists_write_date_tag_as_it_does() -> None:
 
 
 def test_static_asset_is_raw_bytes_and_overridable(tmp_path: Path) -> None:
-    page = Page(PurePosixPath("assets/style.css"), "static/style.css", {})
+    page = Page("assets/style.css", "static/style.css", {})
     builtin = (BUILTIN_TEMPLATES / "static" / "style.css").read_bytes()
     assert render_page(make_environment(None), page) == builtin
     (tmp_path / "static").mkdir()
@@ -310,13 +310,13 @@ def test_dynamic_reference_depends_on_everything_and_missing_is_hashed(tmp_path:
 def test_every_internal_link_of_every_page_resolves_to_a_planned_page() -> None:
     _, pages = small_site()
     env = make_environment(None)
-    planned = {p.path.as_posix() for p in pages}
+    planned = {p.path for p in pages}
     for page in pages:
-        if page.path.suffix != ".html" or not page.template:
+        if not page.path.endswith(".html") or not page.template:
             continue
         parsed = Links()
         parsed.feed(render_page(env, page).decode("utf-8"))
-        where = page.path.as_posix()
+        where = page.path
         assert parsed.lang == "en-GB", where
         assert {"header", "nav", "main", "footer"} <= parsed.tags, where
         assert parsed.h1 == 1, where
@@ -332,7 +332,7 @@ def test_every_internal_link_of_every_page_resolves_to_a_planned_page() -> None:
 
 def test_article_page_shows_its_parts() -> None:
     _, pages = small_site()
-    page = next(p for p in pages if p.path.as_posix().startswith("2021/03/ceasefire"))
+    page = next(p for p in pages if p.path.startswith("2021/03/ceasefire"))
     html = render_page(make_environment(None), page).decode("utf-8")
     assert '<a href="../../../authors/jane-doe/index.html" rel="author">Jane Doe</a>' in html
     assert 'href="../../../outlets/the-associated-press/index.html"' in html

@@ -77,10 +77,10 @@ def plan_archive(config: Config, progress: Progress | None = None) -> Planned:
 def render_and_check_links(pages: Sequence[Page], env: jinja2.Environment, config: Config,
                            progress: Progress | None = None) -> list[Problem]:
     """Render each page in memory and check its links at once, so no page's bytes are kept."""
-    planned = {p.path.as_posix() for p in pages}
+    planned = {p.path for p in pages}
     problems: list[Problem] = []
     for done, page in enumerate(pages, 1):
-        path = page.path.as_posix()
+        path = page.path
         try:
             data = page.data() if page.template == RAW else render_page(env, page)
         except jinja2.TemplateError as exc:

@@ -19,7 +19,6 @@ import io
 import json
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from .archive import Archive, Entry, TermCount
@@ -212,7 +211,7 @@ def _author_rows(archive: Archive) -> list[dict[str, object]]:
 
 def about_page(archive: Archive, site: SiteInfo) -> Page:
     """"About this archive / Data": what is here, counted, and where the data files are."""
-    return Page(PurePosixPath(ABOUT_PATH), "about.html", {
+    return Page(ABOUT_PATH, "about.html", {
         "site": site, "page_path": ABOUT_PATH, "title": "About this archive", "kind": "about",
         "total": len(archive.entries), "outlets": archive.outlets, "years": archive.years,
         "undated": len(archive.undated),

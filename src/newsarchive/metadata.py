@@ -194,8 +194,8 @@ def crawler_pages(pages: Sequence[Page], config: Config) -> tuple[Page, ...]:
     if not config.base_url:
         return (Page.raw("robots.txt", ("\n".join(lines) + "\n").encode("utf-8")),)
     base = config.base_url
-    urls = [absolute_url(base, p.path.as_posix()) for p in pages
-            if p.path.suffix == ".html" and p.path.as_posix() != "404.html"]
+    urls = [absolute_url(base, p.path) for p in pages
+            if p.path.endswith(".html") and p.path != "404.html"]
     body = "".join(f"<url><loc>{_xml(u)}</loc></url>\n" for u in urls)
     sitemap = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'

@@ -115,27 +115,27 @@ class Problem:
 class Page:
     """One planned output file: everything it needs, nothing rendered yet."""
 
-    path: PurePosixPath  # relative to the output root; ends in .html/.xml/.json/...
+    path: str  # POSIX, relative to the output root; ends in .html/.xml/.json/...
     template: str  # Jinja template name, or RAW for a page whose bytes are made in Python
     context: Mapping[str, object] = field(default_factory=dict)  # RAW: see raw() and lazy()
 
     @classmethod
-    def raw(cls, path: str | PurePosixPath, data: bytes) -> Page:
+    def raw(cls, path: str, data: bytes) -> Page:
         """A page whose bytes are already made (JSON, CSV, search index files): no template."""
-        return cls(PurePosixPath(path), RAW, {"data": data})
+        return cls(path, RAW, {"data": data})
 
     @classmethod
-    def lazy(cls, path: str | PurePosixPath, key: str, make: Callable[[], bytes]) -> Page:
+    def lazy(cls, path: str, key: str, make: Callable[[], bytes]) -> Page:
         """A raw page whose bytes are made only if it must be written; `key` is a hash of
         everything `make` reads, so it stands in for the bytes in the page's fingerprint."""
-        return cls(PurePosixPath(path), RAW, {"key": key, "make": make})
+        return cls(path, RAW, {"key": key, "make": make})
 
     @classmethod
-    def stream(cls, path: str | PurePosixPath, key: str,
+    def stream(cls, path: str, key: str,
                chunks: Callable[[], Iterable[bytes]]) -> Page:
         """A lazy raw page too large to hold whole (the whole-archive data files): the writer
         stores its chunks as they are made."""
-        return cls(PurePosixPath(path), RAW, {"key": key, "chunks": chunks})
+        return cls(path, RAW, {"key": key, "chunks": chunks})
 
     def chunks(self) -> Iterable[bytes]:
         """A raw page's bytes in pieces: a stream's chunks as made, else the whole bytes."""

@@ -270,7 +270,7 @@ def plan_parts(config: Config, cache: LoadCache, progress: Progress | None = Non
 def page_fingerprints(pages: Sequence[Page], env: jinja2.Environment) -> dict[str, str]:
     """Each page's fingerprint (context + template closure + tool version), as the manifest holds."""
     hashes = {RAW: "raw", **template_hashes(env, sorted({p.template for p in pages} - {RAW}))}
-    return {p.path.as_posix(): page_fingerprint(p, hashes[p.template]) for p in pages}
+    return {p.path: page_fingerprint(p, hashes[p.template]) for p in pages}
 
 
 def _stamp_parts(config: Config) -> list[str]:
@@ -447,17 +447,17 @@ def _write_batch(pages: Sequence[Page], fingerprints: Mapping[str, str],
     """Reuse, carry or render each page of one batch into the writer; the paths rendered."""
     todo: set[str] = set()
     for page in pages:
-        path = page.path.as_posix()
+        path = page.path
         changed = old_pages.get(path) != fingerprints[path]
         if writer.reuse(path, fingerprints[path]) or (not changed and writer.carry(path)):
             kept[path] = fingerprints[path]
         else:
             todo.add(path)
     # raw pages first: the whole-archive data files are the slowest single pages
-    to_render = sorted((p for p in pages if p.path.as_posix() in todo),
+    to_render = sorted((p for p in pages if p.path in todo),
                        key=lambda p: p.template != RAW)
     for page in to_render:
-        writer.prepare(page.path.as_posix())
+        writer.prepare(page.path)
     # pages whose bytes are made already (the search index files) only need writing: no pool
     work = sum(1 for p in to_render if p.template != RAW or "data" not in p.context)
     for done, (path, written, error) in enumerate(_render_all(
@@ -534,7 +534,7 @@ def _make_one(env: jinja2.Environment, page: Page, sink: Sink) -> Made:
     """Render one page and store it; a template error is reported for that page and stops
     nothing else. A stream (`Page.stream`) is stored as it is made."""
     if page.template == RAW and "chunks" in page.context:
-        path = page.path.as_posix()
+        path = page.path
         return path, sink.store_chunks(path, page.chunks()), None
     path, data, error = _render_one(env, page)
     return path, None if data is None else sink.store(path, data), error
@@ -543,12 +543,12 @@ def _make_one(env: jinja2.Environment, page: Page, sink: Sink) -> Made:
 def _render_one(env: jinja2.Environment, page: Page) -> tuple[str, bytes | None, str | None]:
     """Render one page's bytes, or say why not."""
     if page.template == RAW:
-        return page.path.as_posix(), page.data(), None
+        return page.path, page.data(), None
     try:
-        return page.path.as_posix(), render_page(env, page), None
+        return page.path, render_page(env, page), None
     except jinja2.TemplateError as exc:
         where = f" (line {exc.lineno})" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
-        return page.path.as_posix(), None, f"template {page.template}{where}: {exc}"
+        return page.path, None, f"template {page.template}{where}: {exc}"
 
 
 def iter_problems(results: Iterable[BuildResult]) -> Iterator[Problem]:

@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from . import __version__
 from .archive import Archive, Entry, TermCount
@@ -49,8 +49,8 @@ _MD_INLINE_MARKS = "*_`~"  # dropped wherever line marks did not take them
 
 def search_pages(archive: Archive, config: Config, index: bool = True) -> tuple[Page, ...]:
     """The search page, its script and stylesheet, and (with `index`) every index file."""
-    page = Page(PurePosixPath(SEARCH_PAGE), "search.html", search_context(archive, config))
-    assets = tuple(Page(PurePosixPath(path), template, {}) for path, template in (SCRIPT, STYLES))
+    page = Page(SEARCH_PAGE, "search.html", search_context(archive, config))
+    assets = tuple(Page(path, template, {}) for path, template in (SCRIPT, STYLES))
     return (page, *assets, *(index_pages(archive, config) if index else ()))
 
 

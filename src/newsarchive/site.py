@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import ClassVar
 
 from .archive import Archive, Summary, Term, TermCount, record_key
@@ -92,17 +91,17 @@ def plan_site(archive: Archive, config: Config, derived: Derived | None = None,
     pages: list[Page] = [*listing_pages(site, "home", HOME, archive.summaries, size)]
     cited = cited_entries(archive, config, derived)  # one record per article: pages, files, export
     extras = article_extras(archive, config, cited, derived)  # citations, related, meta: once
-    pages += (Page(PurePosixPath(e.url), "article.html",
+    pages += (Page(e.url, "article.html",
                    _context(site, e.url, e.title, article=e, **extras(e))) for e in archive.entries)
     for kind, heading, path, attribute in TERM_INDEXES:
         rows: tuple[TermCount, ...] = getattr(archive, attribute)
         index: Mapping[str, tuple[Summary, ...]] = getattr(archive, f"by_{kind}")
-        pages.append(Page(PurePosixPath(path), "terms.html",
+        pages.append(Page(path, "terms.html",
                           _context(site, path, heading, kind=kind, terms=rows)))
         for row in rows:
             pages += listing_pages(site, kind, row.term, index[row.term.key], size)
     years = tuple(YearRow(row, archive.months.get(row.term.key, ())) for row in archive.years)
-    pages.append(Page(PurePosixPath(YEARS_PATH), "years.html", _context(
+    pages.append(Page(YEARS_PATH, "years.html", _context(
         site, YEARS_PATH, "Years", kind="years", years=years,
         undated=TermCount(UNDATED, len(archive.undated)))))
     for row in archive.years:
@@ -113,9 +112,9 @@ def plan_site(archive: Archive, config: Config, derived: Derived | None = None,
             pages += listing_pages(site, "month", month.term, archive.by_month[month.term.key],
                                    size)
     pages += listing_pages(site, "undated", UNDATED, archive.undated, size)
-    pages.append(Page(PurePosixPath("404.html"), "404.html",
+    pages.append(Page("404.html", "404.html",
                       _context(site, "404.html", "Page not found")))
-    pages += (Page(PurePosixPath(path), template, {}) for path, template in STATIC_ASSETS)
+    pages += (Page(path, template, {}) for path, template in STATIC_ASSETS)
     pages += [*feed_pages(archive, config), *cite_pages(archive, config, cited),
               *export_pages(archive, config, site, cited, derived)]
     pages += crawler_pages(pages, config)
@@ -135,7 +134,7 @@ def listing_pages(site: SiteInfo, kind: str, term: Term, items: Sequence[Summary
             page_path(term.url, number + 1) if number < count else None,
         )
         title = term.name if number == 1 else f"{term.name} (page {number})"
-        yield Page(PurePosixPath(path), "home.html" if kind == "home" else "listing.html",
+        yield Page(path, "home.html" if kind == "home" else "listing.html",
                    _context(site, path, title, kind=kind, term=term,
                             entries=tuple(items[(number - 1) * size:number * size]),
                             pagination=pagination, months=months))
