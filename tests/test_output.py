@@ -218,3 +218,23 @@ def test_a_stream_is_linked_only_when_every_byte_is_the_same(
     assert (out / "data.csv").read_bytes() == b"".join(chunks)
     assert written == (b"".join(chunks) != b"abcd")
     assert ((out / "data.csv").stat().st_ino == live) == (not written)
+
+
+def test_a_clean_build_recycles_the_spare_folder_but_trusts_none_of_its_files(
+        tmp_path: Path) -> None:
+    """`--clean` writes into the kept spare (no whole-site delete), yet a spare file with the
+    right fingerprint but other bytes is never reused, and stale spare files are dropped."""
+    out = tmp_path / "build"
+    spare = tmp_path / ".build.spare"
+    write_fps(out, {"a.html": (b"a1", "a"), "old.html": (b"o", "o")})
+    write_fps(out, {"a.html": (b"a1", "a"), "old.html": (b"o", "o")})
+    (spare / "a.html").unlink()
+    (spare / "a.html").write_bytes(b"tampered")  # the manifest still says fingerprint "a"
+    writer = SiteWriter(out, reuse_spare=False)
+    assert (writer.tmp / "a.html").exists() and not spare.exists()  # the spare, recycled
+    assert not writer.reuse("a.html", "a")
+    writer.put("a.html", b"a1")
+    writer.commit(Manifest("t", MappingProxyType({"a.html": "a"}), writer.files))
+    assert (out / "a.html").read_bytes() == b"a1"
+    assert not (out / "old.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".build.spare", "build"]

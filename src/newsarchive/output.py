@@ -238,8 +238,11 @@ class Sink:
 class SiteWriter:
     """Collects the new site in `<out>.tmp-<pid>` and swaps it in on commit.
 
-    With `reuse_spare`, the folder starts as the kept previous site (see the module docstring):
-    `reuse(path, fingerprint)` then costs nothing for a file already there with those bytes.
+    The folder starts as the kept previous site when there is one (see the module docstring):
+    its folders are there already, and its files are replaced one by one, so no build deletes a
+    whole site's files at once. With `reuse_spare`, `reuse(path, fingerprint)` also costs
+    nothing for a file already there with those bytes; without it (`build --clean`) no file is
+    trusted, and every one is written or linked from the live site anew.
     """
 
     def __init__(self, out: Path, reuse_spare: bool = False) -> None:
@@ -253,15 +256,16 @@ class SiteWriter:
         try:
             if self.tmp.exists():
                 shutil.rmtree(self.tmp)
-            if not (reuse_spare and self._take_spare()):
+            if not self._take_spare(reuse_spare):
                 self.tmp.mkdir(parents=True)
                 (self.tmp / MARKER).write_bytes(Manifest().to_bytes())  # marks it as ours
         except OSError as exc:  # without the marker, recover() would never remove it
             shutil.rmtree(self.tmp, ignore_errors=True)
             raise _disk_error(exc, out) from exc
 
-    def _take_spare(self) -> bool:
-        """Start from the kept previous site when it is ours and its manifest is whole."""
+    def _take_spare(self, trusted: bool) -> bool:
+        """Start from the kept previous site when it is ours and its manifest is whole; its
+        fingerprints are believed only when `trusted`."""
         spare = spare_path(self.out)
         if not spare.is_dir() or spare.is_symlink() or not _is_ours(spare):
             return False
@@ -271,7 +275,7 @@ class SiteWriter:
             return False
         os.rename(spare, self.tmp)
         _replace_marker(self.tmp, Manifest())
-        self._spare = dict(manifest.pages)
+        self._spare = dict(manifest.pages) if trusted else {}
         self._spare_files = manifest.files
         for path in manifest.files:
             self._dirs.update(_parents(path))
