@@ -9,6 +9,7 @@ from types import MappingProxyType
 
 import pytest
 
+from newsarchive import output
 from newsarchive.output import (
     MARKER,
     Manifest,
@@ -134,10 +135,14 @@ def test_disk_full_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     write_site(out, {"index.html": b"good"})
     writer = SiteWriter(out)
 
-    def full(self: Path, data: bytes) -> int:
-        raise OSError(errno.ENOSPC, "No space left on device")
+    real_open = open
 
-    monkeypatch.setattr(Path, "write_bytes", full)
+    def full(file: str, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if "w" in mode:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_open(file, mode, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(output, "open", full, raising=False)
     with pytest.raises(OutputError, match="disk is full; the previous site is kept"):
         writer.put("index.html", b"new")
     monkeypatch.undo()

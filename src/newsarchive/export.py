@@ -13,9 +13,7 @@ round trip; an absent value is an empty cell.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
@@ -113,10 +111,22 @@ def csv_bytes(header: Sequence[str], rows: Sequence[dict[str, object]]) -> bytes
 
 
 def csv_line(values: Sequence[object]) -> bytes:
-    """One CSV record with its CRLF; records join into a file byte for byte."""
-    buffer = io.StringIO(newline="")
-    csv.writer(buffer, lineterminator="\r\n").writerow([_cell(v) for v in values])
-    return buffer.getvalue().encode("utf-8")
+    """One CSV record with its CRLF, as `csv.writer(lineterminator="\r\n")` writes it (minimal
+    quoting, quotes doubled): records join into a file byte for byte. Spelled out because the
+    csv module scans every character of every cell (a second of each clean build at 5,000
+    articles), where `str.replace` and `in` are single C passes."""
+    cells = [_quoted(_cell(v)) for v in values]
+    if cells == [""]:
+        cells = ['""']  # a record of one empty field is not an empty line
+    return (",".join(cells) + "\r\n").encode("utf-8")
+
+
+def _quoted(cell: str) -> str:
+    if '"' in cell:
+        return '"' + cell.replace('"', '""') + '"'
+    if "," in cell or "\n" in cell or "\r" in cell:
+        return '"' + cell + '"'
+    return cell
 
 
 def _cell(value: object) -> str:

@@ -21,6 +21,7 @@ import fcntl
 import json
 import os
 import shutil
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -184,18 +185,22 @@ class Sink:
     fresh: bool  # the folder started as the spare: unlink before writing (it may be shared)
 
     def store(self, path: str, data: bytes) -> bool:
-        """Link the live file when its bytes are the same (False), else write them (True)."""
-        target = self.tmp / path
+        """Link the live file when its bytes are the same (False), else write them (True).
+        Paths are strings here: ~30,000 files a build, and a Path per use was ~0.3 s."""
+        target = f"{self.tmp}/{path}"
         self.clear(target)
-        old = self.out / path
+        old = f"{self.out}/{path}"
         try:
-            if old.stat().st_size == len(data) and old.read_bytes() == data:
-                os.link(old, target)
-                return False
+            if os.stat(old).st_size == len(data):
+                with open(old, "rb") as handle:
+                    if handle.read() == data:
+                        os.link(old, target)
+                        return False
         except OSError:
             pass
         try:
-            target.write_bytes(data)
+            with open(target, "wb") as handle:
+                handle.write(data)
         except OSError as exc:
             raise _disk_error(exc, self.out) from exc
         return True
@@ -228,11 +233,11 @@ class Sink:
                 previous.close()
         return True
 
-    def clear(self, target: Path) -> None:
+    def clear(self, target: str | Path) -> None:
         """Unlink a file the folder started with: it may be shared with the live site."""
         if self.fresh:
             with contextlib.suppress(FileNotFoundError):
-                target.unlink()
+                os.unlink(target)
 
 
 class SiteWriter:
@@ -288,12 +293,12 @@ class SiteWriter:
         self._files.append(path)
         return True
 
-    def _target(self, path: str) -> Path:
+    def _target(self, path: str) -> str:
         target = self.prepare(path)
         self._files.append(path)
         return target
 
-    def prepare(self, path: str) -> Path:
+    def prepare(self, path: str) -> str:
         """Where `path` goes in the new folder, its parent folders made (once each)."""
         parent = _safe_relative(path).rpartition("/")[0]
         if parent and parent not in self._dirs:
@@ -302,7 +307,7 @@ class SiteWriter:
             except OSError as exc:
                 raise _disk_error(exc, self.out) from exc
             self._dirs.update(_parents(path))
-        return self.tmp / path
+        return f"{self.tmp}/{path}"
 
     @property
     def sink(self) -> Sink:
@@ -323,8 +328,11 @@ class SiteWriter:
 
     def carry(self, path: str) -> bool:
         """Carry an unchanged file forward from the current output; False if it is missing."""
-        source = self.out / path
-        if not source.is_file() or source.is_symlink():
+        source = f"{self.out}/{path}"
+        try:
+            if not stat.S_ISREG(os.lstat(source).st_mode):  # a link could point anywhere
+                return False
+        except OSError:
             return False
         target = self._target(path)
         self.sink.clear(target)
