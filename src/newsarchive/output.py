@@ -27,7 +27,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import BinaryIO
 
 from .diagnostics import UserError
 
@@ -206,31 +205,23 @@ class Sink:
         return True
 
     def store_chunks(self, path: str, chunks: Iterable[bytes]) -> bool:
-        """`store` for a file made in pieces (`Page.stream`): written as they come, compared
-        with the live file on the way, and linked to it instead when every byte is the same."""
-        target = self.tmp / path
+        """`store` for a file made in pieces (`Page.stream`), written as they come. Only when
+        it has the live file's size are the two compared (a changed data file nearly always
+        changes size); with every byte the same, the live file is linked instead."""
+        target = f"{self.tmp}/{path}"
         self.clear(target)
-        old = self.out / path
+        old = f"{self.out}/{path}"
         try:
-            previous: BinaryIO | None = old.open("rb")
-        except OSError:
-            previous = None
-        try:
-            with target.open("wb") as handle:
+            with open(target, "wb") as handle:
                 for chunk in chunks:
                     handle.write(chunk)
-                    if previous is not None and previous.read(len(chunk)) != chunk:
-                        previous.close()
-                        previous = None
-            if previous is not None and previous.read(1) == b"":
-                target.unlink()
+                size = handle.tell()
+            if _same_bytes(old, target, size):
+                os.unlink(target)
                 os.link(old, target)
                 return False
         except OSError as exc:
             raise _disk_error(exc, self.out) from exc
-        finally:
-            if previous is not None:
-                previous.close()
         return True
 
     def clear(self, target: str | Path) -> None:
@@ -410,6 +401,22 @@ class SiteWriter:
     @property
     def files(self) -> tuple[str, ...]:
         return tuple(sorted(self._files))
+
+
+def _same_bytes(old: str, new: str, size: int) -> bool:
+    """Whether the file `old` (if any) holds exactly the `size` bytes of `new`."""
+    try:
+        if os.stat(old).st_size != size:
+            return False
+        with open(old, "rb") as first, open(new, "rb") as second:
+            while True:
+                block = first.read(1 << 20)
+                if block != second.read(1 << 20):
+                    return False
+                if not block:
+                    return True
+    except FileNotFoundError:
+        return False
 
 
 def _replace_marker(folder: Path, manifest: Manifest) -> None:
