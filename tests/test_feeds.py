@@ -117,20 +117,20 @@ def test_feed_size_and_escaping() -> None:
     archive, _ = collect(articles, config)
     pages = {p.path: p for p in feed_pages(archive, config)}
     assert feed_problems(config) == []
-    site = feedparser.parse(pages["feed.xml"].context["data"])
+    site = feedparser.parse(pages["feed.xml"].data())
     assert not site.bozo
     assert [e.title for e in site.entries] == [f"Story {n} <b>&amp;</b>" for n in (4, 3, 2)]
     assert site.feed.updated == "2020-01-05T00:00:00Z"
     tag = archive.tags[0].term
     assert feed_path(tag.url) in pages
-    assert feedparser.parse(pages[feed_path(tag.url)].context["data"]).entries[0].tags[0].label \
+    assert feedparser.parse(pages[feed_path(tag.url)].data()).entries[0].tags[0].label \
         == "Q&A"
 
 
 def test_undated_only_feed_uses_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     archive, _ = collect([Article("a.md", "Undated", ("x",))], Config(base_url=BASE))
-    data = feed_pages(archive, Config(base_url=BASE))[0].context["data"]
+    data = feed_pages(archive, Config(base_url=BASE))[0].data()
     assert isinstance(data, bytes)
     assert b"<updated>2023-11-14T22:13:20Z</updated>" in data
     assert not feedparser.parse(data).bozo

@@ -4,7 +4,7 @@ Feeds need absolute URLs, so without `base_url` none is made and `feed_problems`
 Each feed holds its newest `feed_size` articles in the archive's order. Nothing here reads the
 clock: `updated` is the newest article's date, and only a feed with no dated article at all
 falls back to SOURCE_DATE_EPOCH (else the Unix epoch), so rebuilding gives the same bytes.
-Bytes are made in Python (`Page.raw`) with XML escaping, not through an HTML template.
+Bytes are made in Python (`Page.lazy`) with XML escaping, not through an HTML template.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
-from .archive import Archive, Entry, Summary, Term, TermCount
+from .archive import Archive, Entry, Summary, Term, TermCount, record_key
 from .cite import absolute_url
 from .config import Config
 from .export import body_text
@@ -66,7 +66,12 @@ def xml_text(text: str) -> str:
 
 
 def feed_pages(archive: Archive, config: Config) -> tuple[Page, ...]:
-    """Every feed of the archive, or none without base_url (see `feed_problems`)."""
+    """Every feed of the archive, or none without base_url (see `feed_problems`).
+
+    Feeds are lazy pages: each is keyed by what it reads (its items' `Entry.key`s and the
+    config values it shows), so planning costs a key per feed, and only feeds whose key
+    changed are made, in the render workers (at 5,000 articles the feeds hold ~110 MB).
+    """
     if not config.base_url:
         return ()
     base = config.base_url
@@ -76,20 +81,23 @@ def feed_pages(archive: Archive, config: Config) -> tuple[Page, ...]:
     size = max(1, config.feed_size)
     newest = archive.entries[:size]
     home = Term("home", config.title, "index.html")
-    pages = [
-        Page.raw(SITE_ATOM, atom_feed(config, config.title, home, SITE_ATOM, newest, atom_entry,
-                                      fallback)),
-        Page.raw(SITE_JSON, json_feed(config, newest)),
-    ]
+    shown = (config.title, config.description, config.language, base, fallback)
+
+    def atom(title: str, term: Term, path: str, items: Sequence[Entry]) -> Page:
+        key = record_key((shown, title, term, path, tuple(e.key for e in items)))
+        return Page.lazy(path, f"atom|{key}", lambda: atom_feed(
+            config, title, term, path, items, atom_entry, fallback))
+
+    json_key = record_key((shown, tuple(e.key for e in newest)))
+    pages = [atom(config.title, home, SITE_ATOM, newest),
+             Page.lazy(SITE_JSON, f"json-feed|{json_key}", lambda: json_feed(config, newest))]
     for attribute, counts in KINDS:
         index: Mapping[str, tuple[Summary, ...]] = getattr(archive, attribute)
         rows: tuple[TermCount, ...] = getattr(archive, counts)
         for row in rows:
             items = [by_url[s.url] for s in index[row.term.key][:size]]
-            path = feed_path(row.term.url)
-            title = f"{row.term.name} · {config.title}"
-            pages.append(Page.raw(path, atom_feed(config, title, row.term, path, items,
-                                                  atom_entry, fallback)))
+            pages.append(atom(f"{row.term.name} · {config.title}", row.term,
+                              feed_path(row.term.url), items))
     return tuple(pages)
 
 
