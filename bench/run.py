@@ -356,9 +356,11 @@ class NewsArchive:
         for stale in self.templates.iterdir():
             rmtree(stale)
         self.config = self.site / "site.yml"
-        # Every feature at its default (on); templates: set from the start so the template
-        # edit changes a template, not the config.
-        self.config.write_text('title: "Bench archive"\ntemplates: templates\n', encoding="utf-8")
+        # Every feature on: base_url turns on the feeds and the sitemap (Hugo's config has a
+        # baseURL too); templates: set from the start so the template edit changes a template,
+        # not the config.
+        self.config.write_text('title: "Bench archive"\nbase_url: https://example.org/\n'
+                               'templates: templates\n', encoding="utf-8")
 
     def argv(self, *extra: str) -> list[str]:
         return [str(self.exe), "build", "--config", str(self.config), "--articles",
