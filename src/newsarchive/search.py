@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import __version__
-from .archive import Archive, Entry, TermCount
+from .archive import Archive, Entry, TermCount, record_key
 from .config import Config
 from .model import Page
 from .search_index import (
@@ -92,16 +92,20 @@ def _canonical(rows: Iterable[TermCount]) -> dict[str, str]:
 def _record(entry: Entry, names: Mapping[str, Mapping[str, str]]) -> SearchRecord:
     body = "\n".join(entry.body)
     outlet = names["outlet"].get(entry.outlet.key, entry.outlet.name) if entry.outlet else ""
+    authors = tuple(names["author"].get(a.key, a.name) for a in entry.authors)
+    tags = tuple(names["tag"].get(t.key, t.name) for t in entry.tags)
     return SearchRecord(
         url=entry.url,
         title=entry.title,
         dek=entry.dek or "",
-        authors=tuple(names["author"].get(a.key, a.name) for a in entry.authors),
+        authors=authors,
         outlet=outlet,
         date=entry.date.iso() if entry.date else "",
-        tags=tuple(names["tag"].get(t.key, t.name) for t in entry.tags),
+        tags=tags,
         body=body,
         markdown=entry.body_format == "markdown",
+        # the entry's key covers every other field (URL, title, dek, date, body and format)
+        key=record_key((entry.key, outlet, authors, tags)),
     )
 
 
@@ -139,6 +143,9 @@ def records_hash(records: Sequence[SearchRecord], language: str) -> str:
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{__version__}\0{INDEX_VERSION}\0{pagefind_version()}\0{language}\0".encode())
     for record in records:
+        if record.key:
+            digest.update(f"key\0{record.key}\x1e".encode())
+            continue
         for value in (record.url, record.title, record.dek, "\x1f".join(record.authors),
                       record.outlet, record.date, "\x1f".join(record.tags), record.body,
                       "md" if record.markdown else "text"):

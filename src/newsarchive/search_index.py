@@ -30,7 +30,7 @@ import string
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 INDEX_VERSION = 2
 # Shards (shared with Pagefind's bundles, see shard_records): mean size SHARD_TARGET records.
@@ -77,6 +77,8 @@ class SearchRecord:
     tags: tuple[str, ...]
     body: str  # paragraphs joined by newlines
     markdown: bool = False  # body is Markdown still; search.index_files makes it plain text
+    key: str = field(default="", compare=False)  # a hash of the fields above, or "": see
+    # `search.records_hash`, which reads it instead of the text (an edit hashes keys, not bodies)
 
     @property
     def year(self) -> str:
