@@ -51,6 +51,15 @@ def test_a_line_edited_by_hand_is_made_again(tmp_path: Path) -> None:
     assert made == ["b"]
 
 
+def test_an_index_of_another_stamp_is_not_used(tmp_path: Path) -> None:
+    """Lines made by another tool version (or other columns) are made again."""
+    rows = {"a": "one"}
+    write(Segments(tmp_path / "live", tmp_path / "index", stamp="v1"), rows, [])
+    made: list[str] = []
+    write(Segments(tmp_path / "live", tmp_path / "index", stamp="v2"), rows, made)
+    assert made == ["a"]
+
+
 def test_clean_reads_nothing_but_saves_an_index(tmp_path: Path) -> None:
     rows = {"a": "one", "b": "two"}
     write(Segments(tmp_path / "live.jsonl", tmp_path / "live.index"), rows, [])

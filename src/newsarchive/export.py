@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
+from . import __version__
 from .archive import Archive, Entry, TermCount
 from .cite import CitationRecord, Citations, absolute_url, citations, record_for_entry
 from .config import Config
@@ -157,7 +158,7 @@ def export_pages(archive: Archive, config: Config, site: SiteInfo,
         """A stream of one line per article; unchanged lines come from the live file."""
         path = f"{DATA}/{name}"
         segments = Segments(config.output_dir / path, derived.file(f"{name}.index"),
-                            derived.read)
+                            derived.read, stamp=f"{__version__}|{','.join(COLUMNS)}")
         return Page.stream(path, f"{name}|{whole}", lambda: segments.join(header, (
             (key, partial(_line, rows, e, encode)) for key, e in zip(keys, entries, strict=True))))
 

@@ -29,11 +29,13 @@ Located = tuple[int, int, int]  # (offset, length, CRC-32) of one line in the fi
 
 class Segments:
     """One whole-archive file: its live copy (`live`) and where its line index is kept
-    (`index`; None keeps none, as in `check`). With `read=False` (`build --clean`) the
-    previous file and index are not read, but a new index is still saved."""
+    (`index`; None keeps none, as in `check`). `stamp` names what makes the lines (the tool
+    version, the columns): an index with another stamp is not used. With `read=False`
+    (`build --clean`) the previous file and index are not read, but a new index is saved."""
 
-    def __init__(self, live: Path, index: Path | None, read: bool = True) -> None:
-        self.live, self.index, self.read = live, index, read
+    def __init__(self, live: Path, index: Path | None, read: bool = True,
+                 stamp: str = "") -> None:
+        self.live, self.index, self.read, self.stamp = live, index, read, stamp
 
     def join(self, header: bytes, lines: Iterable[tuple[str, Callable[[], bytes]]]
              ) -> Iterator[bytes]:
@@ -56,17 +58,18 @@ class Segments:
             if handle is not None:
                 os.close(handle)
         if self.index is not None:
-            write_pickle(self.index, (INDEX_VERSION, made))
+            write_pickle(self.index, (INDEX_VERSION, self.stamp, made))
 
     def _read_index(self) -> dict[str, Located]:
         if not self.read or self.index is None:
             return {}
         try:
             with self.index.open("rb") as handle:
-                version, found = pickle.load(handle)
+                version, stamp, found = pickle.load(handle)
         except Exception:  # missing or damaged: every line is made again
             return {}
-        return found if version == INDEX_VERSION and isinstance(found, dict) else {}
+        usable = version == INDEX_VERSION and stamp == self.stamp and isinstance(found, dict)
+        return found if usable else {}
 
 
 def _open(path: Path) -> int | None:
