@@ -3,7 +3,7 @@ two hex digits, so a build that changes a few keys rewrites a few small files.
 
 The load cache (parsed records) and the derived memo (per-article products) both live this
 way: an edit changes one article's keys, so a build writes the buckets of its old and new keys,
-not ~30 MB and ~130 MB of pickles at 5,000 articles. Each bucket is written beside its final
+not ~30 MB and ~10 MB of pickles at 5,000 articles. Each bucket is written beside its final
 name and renamed, so it is whole or old; values are pure functions of their keys, so any mix of
 old and new buckets is right, and a damaged bucket only costs making its values again.
 """
