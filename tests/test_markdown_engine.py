@@ -227,3 +227,16 @@ def test_a_build_is_byte_identical_with_and_without_the_accelerator(
     one, two = tree_digest(tmp_path / "slow"), tree_digest(tmp_path / "fast")
     assert sorted(one) == sorted(two)
     assert [path for path in one if one[path] != two[path]] == []
+
+
+def test_a_store_that_keeps_no_html_still_renders_it_alike() -> None:
+    """Render workers keep only the plain text (their HTML is used once per page): the HTML
+    is made again when asked again, the same each time."""
+    source = "Some *body* with [a link](https://example.org/)."
+    keeping = BodyStore()
+    store = BodyStore()
+    store.keep_html = False
+    assert store.markdown_text(source) == keeping.markdown_text(source)
+    assert store.markdown_html(source) == store.markdown_html(source) == \
+        keeping.markdown_html(source)
+    assert store.html == {} and len(store.text) == 1

@@ -520,6 +520,7 @@ _IN_WORKER: list[_Worker] = []  # set once per worker process
 
 def _init_worker(templates_dir: Path | None, pages: Sequence[Page], sink: Sink,
                  parent: int) -> None:
+    BODIES.keep_html = False  # see BodyStore.keep_html
     _IN_WORKER.append(_Worker(make_environment(templates_dir), pages, sink, parent))
 
 

@@ -228,6 +228,8 @@ class BodyStore:
         self._md: MarkdownIt | None = None
         self._fast: Accelerator | None = None
         self._chosen = False  # whether `_fast` was decided (on the first body rendered)
+        self.keep_html = True  # False in render workers: a page's HTML is wanted once there,
+        # its text by three data files; keeping both for every body was a third of their growth
 
     def load(self, html: Mapping[str, str], text: Mapping[str, str]) -> None:
         self.html.update(html)
@@ -257,7 +259,9 @@ class BodyStore:
             if self._md is None:
                 self._md = make_markdown()
             both = markdown_html_and_text(self._md, source)
-        self.html[key], self.text[key] = both
+        if self.keep_html:
+            self.html[key] = both[0]
+        self.text[key] = both[1]
         return both
 
 
