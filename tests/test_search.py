@@ -26,7 +26,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from newsarchive import search, search_index, search_pagefind
-from newsarchive.search import cached_index_files, plain_markdown
+from newsarchive.search import cached_index_files, file_bytes, plain_markdown
 from newsarchive.search_index import (
     CALLBACK,
     EXCERPT_CHARS,
@@ -274,14 +274,18 @@ def test_cache_is_reused_per_shard_and_pruned(tmp_path: Path,
     monkeypatch.setattr(search, "index_files", counted)
     monkeypatch.setattr(search, "pagefind_bundles", lambda shards, language: [
         {"pagefind.js": b"js", "data.pf": repr(shard).encode()} for shard in shards])
-    first = cached_index_files(records, tmp_path, "en")
+    def files(records: Any, read: bool = True) -> dict[str, bytes]:
+        made = cached_index_files(records, tmp_path, "en", read)
+        return {path: file_bytes(data) for path, data in made.items()}
+
+    first = files(records)
     count = len(shard_records(records))
     assert calls == [count] and count >= 3
-    assert cached_index_files(records, tmp_path, "en") == first and calls == [count]
+    assert files(records) == first and calls == [count]
     edited = [*records[:5], record(5, title="New"), *records[6:]]
-    changed = cached_index_files(edited, tmp_path, "en")
+    changed = files(edited)
     assert changed != first and calls == [count, 1]  # only the edited record's shard
-    assert cached_index_files(edited, tmp_path, "en", read=False) == changed
+    assert files(edited, read=False) == changed
     assert calls[-1] == count
     for n in range(5):
         cached_index_files([record(n + 70)], tmp_path, "en")

@@ -12,6 +12,7 @@ and writes it like any other page.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -61,7 +62,9 @@ def index_pages(archive: Archive, config: Config, read_cache: bool = True) -> tu
     records = search_records(archive)
     cache = config.root / ".newsarchive-cache" / "search"
     files = cached_index_files(records, cache, pagefind_language(config.language), read_cache)
-    return tuple(Page.raw(path, data) for path, data in sorted(files.items()))
+    return tuple(Page.raw(path, data) if isinstance(data, bytes) else
+                 Page.lazy(path, f"pagefind|{data.digest}", data)
+                 for path, data in sorted(files.items()))
 
 
 def search_context(archive: Archive, config: Config) -> dict[str, object]:
@@ -171,9 +174,44 @@ class ShardIndex:
     pagefind: dict[str, bytes] | None  # the shard's stable Pagefind bundle; None without one
 
 
+@dataclass(frozen=True, slots=True)
+class ShardFile:
+    """One Pagefind file of a shard's cache entry, read when its page must be written: the
+    index files (~32 MB at 5,000 articles, most of them unchanged by an edit) are neither held
+    by the build nor sent back from the search process. The entry is named by the hash of its
+    records; `digest` is a hash of the file's bytes, which keys the page (a changed shard
+    keeps most of its files' bytes, and those pages are then not made again)."""
+
+    entry: Path
+    name: str
+    digest: str
+
+    def __call__(self) -> bytes:
+        bundle = _read_part(self.entry).pagefind
+        assert bundle is not None  # only files of stored bundles are named
+        return bundle[self.name]
+
+
+@functools.lru_cache(maxsize=2)  # pages come in shard order: one entry read per shard
+def _read_part(entry: Path) -> ShardIndex:
+    with entry.open("rb") as handle:
+        part = pickle.load(handle)
+    if not isinstance(part, ShardIndex):
+        raise ValueError(f"{entry}: not a search index cache entry")
+    return part
+
+
+IndexFile = bytes | ShardFile
+
+
+def file_bytes(data: IndexFile) -> bytes:
+    return data if isinstance(data, bytes) else data()
+
+
 def cached_index_files(records: Sequence[SearchRecord], cache: Path,
-                       language: str, read: bool = True) -> dict[str, bytes]:
-    """All index files (compact and Pagefind), made from per-shard parts.
+                       language: str, read: bool = True) -> dict[str, IndexFile]:
+    """All index files (compact and Pagefind), made from per-shard parts: the compact index's
+    bytes, and each Pagefind file as a `ShardFile` of the shard's cache entry.
 
     Each shard's parts are cached under the hash of its records: an edit re-indexes only the
     shard it falls in, the rest is read back. Pagefind runs for the changed shards in a small
@@ -199,7 +237,8 @@ def cached_index_files(records: Sequence[SearchRecord], cache: Path,
             if parts[key].pagefind is not None or pagefind_version() == "none":
                 _store(cache / f"{key}.pickle", parts[key])
     _prune(cache, keys)
-    return assemble([(name, parts[key]) for (name, _), key in zip(shards, keys, strict=True)])
+    return assemble([(name, parts[key]) for (name, _), key in zip(shards, keys, strict=True)],
+                    [cache / f"{key}.pickle" for key in keys])
 
 
 def index_files(shards: Mapping[str, Sequence[SearchRecord]],
@@ -213,21 +252,26 @@ def index_files(shards: Mapping[str, Sequence[SearchRecord]],
                 for key, block, bundle in zip(keys, blocks, bundles.result(), strict=True)}
 
 
-def assemble(parts: Sequence[tuple[str, ShardIndex]]) -> dict[str, bytes]:
-    """Output path -> bytes for both indexes, from the shards' parts in shard order.
+def assemble(parts: Sequence[tuple[str, ShardIndex]],
+             entries: Sequence[Path] | None = None) -> dict[str, IndexFile]:
+    """Output path -> bytes for both indexes, from the shards' parts in shard order; with
+    `entries` (each part's cache entry), Pagefind files as `ShardFile`s of them.
 
     Pagefind: one bundle per shard under `pagefind/<shard>/`, listed in `pagefind/shards.json`
     (search.js loads the first and merges the others). pagefind.js is kept once, and its worker
     and WebAssembly only in the first shard's folder: merged indexes use the first one's. If any
     shard has no bundle, there is no Pagefind search at all (search.js uses the compact index).
     """
-    files = assemble_compact([(name, part.compact) for name, part in parts])
+    files: dict[str, IndexFile] = {
+        **assemble_compact([(name, part.compact) for name, part in parts])}
     bundles = [(name, part.pagefind) for name, part in parts]
     if not bundles or any(bundle is None for _, bundle in bundles):
         return files
     for number, (name, bundle) in enumerate(bundles):
         assert bundle is not None
-        for path, data in bundle.items():
+        for path, raw in bundle.items():
+            data: IndexFile = raw if entries is None else ShardFile(
+                entries[number], path, hashlib.blake2b(raw, digest_size=16).hexdigest())
             if path == "pagefind.js":
                 files[f"{PAGEFIND_DIR}/{path}"] = data
             elif number == 0 or not SHARED.match(path):
