@@ -6,8 +6,9 @@ indexes are made from one tuple of `SearchRecord`s, cut into shards whose member
 edits (`search_index.shard_records`); each shard's parts of both indexes are cached under
 `.newsarchive-cache/search/<hash of the shard's records>.pickle`, so an edit re-indexes one
 shard and the indexes are put together from the cached parts.
-Every index file becomes a raw Page (bytes made here), so the pipeline hashes, carries forward
-and writes it like any other page.
+Every index file becomes a Page the pipeline fingerprints, carries forward and writes like any
+other: the compact index's files as bytes made here, each Pagefind file as a lazy page read from
+its shard's cache entry when it must be written (`ShardFile`, keyed by a hash of its bytes).
 """
 
 from __future__ import annotations
