@@ -26,7 +26,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from newsarchive import search, search_index, search_pagefind
-from newsarchive.search import cached_index_files, file_bytes, plain_markdown
+from newsarchive.search import cached_index_files, plain_markdown
 from newsarchive.search_index import (
     CALLBACK,
     EXCERPT_CHARS,
@@ -276,7 +276,7 @@ def test_cache_is_reused_per_shard_and_pruned(tmp_path: Path,
         {"pagefind.js": b"js", "data.pf": repr(shard).encode()} for shard in shards])
     def files(records: Any, read: bool = True) -> dict[str, bytes]:
         made = cached_index_files(records, tmp_path, "en", read)
-        return {path: file_bytes(data) for path, data in made.items()}
+        return {path: data if isinstance(data, bytes) else data() for path, data in made.items()}
 
     first = files(records)
     count = len(shard_records(records))

@@ -458,7 +458,8 @@ def _write_batch(pages: Sequence[Page], fingerprints: Mapping[str, str],
                        key=lambda p: p.template != RAW)
     for page in to_render:
         writer.prepare(page.path)
-    # pages whose bytes are made already (the search index files) only need writing: no pool
+    # pages whose bytes are made already (the compact search index, small data files) only
+    # need writing: no pool
     work = sum(1 for p in to_render if p.template != RAW or "data" not in p.context)
     for done, (path, written, error) in enumerate(_render_all(
             to_render, env, config, _workers(config, work), writer.sink), 1):

@@ -70,9 +70,9 @@ def index_pages(archive: Archive, config: Config, read_cache: bool = True) -> tu
 
 def search_context(archive: Archive, config: Config) -> dict[str, object]:
     """What the search page shows before any script runs: the filter choices, with counts."""
-    from .site import SiteInfo  # site.py imports this module to plan the search pages
+    from .site import site_info  # site.py imports this module to plan the search pages
 
-    site = SiteInfo(config.title, config.description, config.language, config.base_url)
+    site = site_info(config)
     return {"site": site, "page_path": SEARCH_PAGE, "title": "Search", "kind": "search",
             "outlets": archive.outlets, "authors": archive.authors, "tags": archive.tags,
             "years": archive.years}
@@ -203,10 +203,6 @@ def _read_part(entry: Path) -> ShardIndex:
 
 
 IndexFile = bytes | ShardFile
-
-
-def file_bytes(data: IndexFile) -> bytes:
-    return data if isinstance(data, bytes) else data()
 
 
 def cached_index_files(records: Sequence[SearchRecord], cache: Path,

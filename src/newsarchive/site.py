@@ -57,6 +57,12 @@ class SiteInfo:
     key: str = field(default="", compare=False)  # `record_key` of the fields above: see KEYED
 
 
+def site_info(config: Config) -> SiteInfo:
+    """The SiteInfo of a config, its key made from the fields it holds."""
+    shown = (config.title, config.description, config.language, config.base_url)
+    return SiteInfo(*shown, key=record_key(shown))
+
+
 @dataclass(frozen=True, slots=True)
 class Pagination:
     """Where one listing page sits among its siblings; all paths relative to the output root."""
@@ -85,8 +91,7 @@ def plan_site(archive: Archive, config: Config, derived: Derived | None = None,
     `search_index` the search index files are left out (`build` plans them in a thread).
     """
     derived = Derived() if derived is None else derived
-    shown = (config.title, config.description, config.language, config.base_url)
-    site = SiteInfo(*shown, key=record_key(shown))
+    site = site_info(config)
     size = max(1, config.page_size)
     pages: list[Page] = [*listing_pages(site, "home", HOME, archive.summaries, size)]
     cited = cited_entries(archive, config, derived)  # one record per article: pages, files, export
