@@ -123,9 +123,11 @@ def test_built_archive_exports_and_about_page(small_site: Path) -> None:
     assert f"{len(rows)} articles" in about
 
 
+# no surrogates: the loader mends them (tests/test_hostile.py), so no record holds one
+CHARACTER = st.characters(exclude_categories=["Cs"])
 cell = st.one_of(st.none(), st.integers(), st.text(alphabet=st.sampled_from(
-    ['a', ' ', ',', '"', '\r', '\n', '\0', '\t', 'é', '\u2028', "'", ';']) | st.characters()),
-    st.lists(st.text(max_size=5), max_size=3))
+    ['a', ' ', ',', '"', '\r', '\n', '\0', '\t', 'é', '\u2028', "'", ';']) | CHARACTER),
+    st.lists(st.text(CHARACTER, max_size=5), max_size=3))
 
 
 @settings(max_examples=300)

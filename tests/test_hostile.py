@@ -73,6 +73,8 @@ EXPECTED: dict[str, tuple[str, frozenset[str]]] = {
     "event-handlers.txt": ("page", frozenset()),
     "front-matter-txt.txt": ("page", frozenset()),
     "hostile-page.html": ("page", frozenset()),
+    "surrogate-escapes.md": ("page", frozenset({"load.surrogate"})),
+    "surrogate-jsonld.html": ("page", frozenset({"load.surrogate"})),
     # made at test time by add_generated_cases
     "huge-50mb.md": ("skipped", frozenset({"load.too-large"})),
     "long-title.md": ("page", frozenset()),
@@ -83,6 +85,7 @@ EXPECTED: dict[str, tuple[str, frozenset[str]]] = {
     "nul-binary.txt": ("skipped", frozenset({"load.binary"})),
     "front-matter-huge.md": ("page", frozenset({"frontmatter.too-large"})),
     '"><img src=x onerror=alert(document.domain)>.md': ("page", frozenset()),
+    os.fsdecode(b"not-utf8-\xff.md"): ("page", frozenset()),  # a name's bytes, escaped
     "link-outside.md": ("skipped", frozenset({"load.symlink-outside"})),
     "loop-a.md": ("skipped", frozenset({"load.bad-symlink"})),
     "loop-b.md": ("skipped", frozenset({"load.bad-symlink"})),
@@ -135,6 +138,8 @@ def add_generated_cases(site: Path) -> Path:
         "---\ntitle: never read\ndek: " + "x" * (300 * 1024) + "\n---\n# Huge front matter\n\nBody.\n")
     (articles / '"><img src=x onerror=alert(document.domain)>.md').write_text(
         "---\ntitle: A hostile file name\ndate: 2023-01-03\n---\nBody.\n")
+    (articles / os.fsdecode(b"not-utf8-\xff.md")).write_text(
+        "---\ntitle: A file name that is not UTF-8\ndate: 2023-01-04\n---\nBody.\n")
     (articles / "link-outside.md").symlink_to(secret)
     (articles / "loop-a.md").symlink_to("loop-b.md")
     (articles / "loop-b.md").symlink_to("loop-a.md")
@@ -401,6 +406,17 @@ def test_hostile_titles_are_shown_as_text(hostile_build: HostileBuild) -> None:
     assert "A hostile file name" in headings
     long_title = next(h for h in headings if h.startswith("<script>alert(document.domain)</script> long"))
     assert len(long_title) > 90_000
+
+
+def test_surrogates_show_as_replacement_characters(hostile_build: HostileBuild) -> None:
+    """Lone surrogates (YAML or JSON escapes, a file name's undecodable bytes) cannot be written
+    as UTF-8; they show as U+FFFD, pairs as the character they spell."""
+    _, headings, _ = scan_output(hostile_build.out)
+    assert "A lone surrogate \ufffd in the title" in headings
+    assert "Structured data with a lone surrogate \ufffd in the headline" in headings
+    export = (hostile_build.out / "data/articles.csv").read_text(encoding="utf-8")
+    assert "not-utf8-\ufffd.md" in export
+    assert "pair \U0001f600" in export and "\U0001f4f0" in export
 
 
 def test_yaml_tags_construct_nothing(hostile_build: HostileBuild) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from hypothesis import strategies as st
 
 from newsarchive.corpus_pass import resolve_corpus
 from newsarchive.model import Article, FieldSource
+from newsarchive.sources import load_file
 from newsarchive.sources.text import IN_PLACE_RULES, load_text
 
 PATH = Path("prop.txt")
@@ -122,3 +125,27 @@ def test_corpus_pass_knows_the_outlet_list_and_keeps_an_existing_outlet() -> Non
 def test_corpus_pass_leaves_people_alone_and_is_deterministic() -> None:
     articles = (make_article("a.txt", ("Ann Lee",), None), make_article("b.txt", ("Bo Li",), "X"))
     assert resolve_corpus(articles) == resolve_corpus(articles) == (articles, [])
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, tuple):
+        return [s for item in value for s in _strings(item)]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [s for f in dataclasses.fields(value) for s in _strings(getattr(value, f.name))]
+    return []
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(min_size=1, max_size=20), min_size=5, max_size=5))
+def test_every_loaded_string_encodes_as_utf8(values: list[str]) -> None:
+    """Escapes (`json.dumps` writes YAML's `\\uXXXX`) can spell lone surrogates in any field;
+    each field of the record must still be writable as UTF-8, or the whole build stops."""
+    title, dek, author, outlet, tag = (json.dumps(v) for v in values)
+    source = (f"---\ntitle: {title}\ndek: {dek}\nauthors: [{author}]\noutlet: {outlet}\n"
+              f"tags: [{tag}]\n---\nA body paragraph with {json.dumps(values)} in it.\n")
+    article, _ = load_file(Path("prop.md"), source.encode("utf-8"))
+    assert article is not None
+    for text in _strings(article):
+        text.encode("utf-8")

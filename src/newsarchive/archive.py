@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -225,11 +226,17 @@ def make_entry(shown: Shown, summary: Summary, previous: Summary | None,
                next: Summary | None) -> Entry:
     """The site's view of one article, once its neighbours in time are known."""
     a, url = shown.article, shown.url
-    head = (url, url.split("/")[-2], a.source_path, a.title, a.dek, a.date, shown.outlet,
+    head = (url, url.split("/")[-2], shown_path(a.source_path), a.title, a.dek, a.date, shown.outlet,
             shown.authors, shown.tags)
     tail = (a.body_format, a.related_links, a.source_url, reading_minutes(a.body))
     return Entry(*head, a.body, *tail, key=entry_key(head + tail, a.body),
                  summary_key=summary.key, previous=previous, next=next)
+
+
+def shown_path(path: str) -> str:
+    """A source path as pages show it: a file name that is not UTF-8 reaches Python with its
+    bytes as lone surrogates, which no page can encode; they show as U+FFFD."""
+    return path if path.isascii() else os.fsencode(path).decode("utf-8", "replace")
 
 
 def record_key(fields: object) -> str:

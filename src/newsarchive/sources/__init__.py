@@ -5,16 +5,19 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from ..model import Article, Problem
 from .decode import looks_binary
 
+_T = TypeVar("_T")
 Loader = Callable[[Path, bytes], tuple[Article | None, list[Problem]]]
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # an article over 20 MiB is not an article; refuse, don't choke
-LOADER_VERSION = "2"  # bump when any loader's output changes, so caches are rebuilt
+LOADER_VERSION = "3"  # bump when any loader's output changes, so caches are rebuilt
 
 
 def _loaders() -> dict[str, Loader]:
@@ -45,8 +48,39 @@ def load_file(path: Path, data: bytes) -> tuple[Article | None, list[Problem]]:
     article, problems = loader(path, data)
     if article is not None:
         digest = hashlib.sha256(data).hexdigest()
-        article = dataclasses.replace(article, content_hash=digest)
+        mended = _without_surrogates(article)
+        if mended is not article:
+            # source_path stays as the file system gave it (an undecodable name's bytes escaped)
+            mended = dataclasses.replace(mended, source_path=article.source_path)
+            if mended != article:
+                problems.append(Problem(path, "escape for a lone UTF-16 surrogate (e.g. \\ud800) "
+                                        "replaced with U+FFFD", "load.surrogate"))
+        article = dataclasses.replace(mended, content_hash=digest)
     return article, problems
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(value: _T) -> _T:
+    """`value` with surrogate code points mended: a pair joined into its character, a lone one
+    replaced with U+FFFD. Escapes in YAML (`"\\ud800"`) or JSON-LD make them, and no UTF-8
+    writer can encode them; the same object back when there are none, so the check is cheap."""
+    if isinstance(value, str):
+        if value.isascii() or not _SURROGATE.search(value):
+            return value
+        mended = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return mended  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        items = tuple(_without_surrogates(v) for v in value)
+        if all(a is b for a, b in zip(items, value, strict=True)):
+            return value
+        return items  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: new for f in dataclasses.fields(value)
+                   if (new := _without_surrogates(old := getattr(value, f.name))) is not old}
+        return dataclasses.replace(value, **changes) if changes else value
+    return value
 
 
 def iter_article_files(root: Path) -> Iterator[tuple[Path, Problem | None]]:
