@@ -142,7 +142,7 @@ def _strings(value: object) -> list[str]:
 def test_every_loaded_string_encodes_as_utf8(values: list[str]) -> None:
     """Escapes (`json.dumps` writes YAML's `\\uXXXX`) can spell lone surrogates in any field;
     each field of the record must still be writable as UTF-8, or the whole build stops."""
-    title, dek, author, outlet, tag = (json.dumps(v) for v in values)
+    title, dek, author, outlet, tag = (json.dumps(v) for v in [f"Title {values[0]}", *values[1:]])
     source = (f"---\ntitle: {title}\ndek: {dek}\nauthors: [{author}]\noutlet: {outlet}\n"
               f"tags: [{tag}]\n---\nA body paragraph with {json.dumps(values)} in it.\n")
     article, _ = load_file(Path("prop.md"), source.encode("utf-8"))
