@@ -155,9 +155,9 @@ def test_clean_build_indexes_search_anew(small_site: Path, monkeypatch: pytest.M
     calls: list[int] = []
     real = search.index_files
 
-    def counted(records, language):  # type: ignore[no-untyped-def]
+    def counted(records, language, text=None):  # type: ignore[no-untyped-def]
         calls.append(len(records))
-        return real(records, language)
+        return real(records, language, text)
 
     monkeypatch.setattr(search, "index_files", counted)
     build_site(small_site)

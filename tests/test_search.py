@@ -267,13 +267,13 @@ def test_cache_is_reused_per_shard_and_pruned(tmp_path: Path,
     calls: list[int] = []
     real = search.index_files
 
-    def counted(shards: Any, language: str) -> Any:
+    def counted(shards: Any, language: str, text: Any = None) -> Any:
         calls.append(len(shards))
-        return real(shards, language)
+        return real(shards, language, text)
 
     monkeypatch.setattr(search, "index_files", counted)
-    monkeypatch.setattr(search, "pagefind_bundles", lambda shards, language: [
-        {"pagefind.js": b"js", "data.pf": repr(shard).encode()} for shard in shards])
+    monkeypatch.setattr(search, "pagefind_bundles", lambda shards, language: (
+        (key, {"pagefind.js": b"js", "data.pf": repr(shard).encode()}) for key, shard in shards))
     def files(records: Any, read: bool = True) -> dict[str, bytes]:
         made = cached_index_files(records, tmp_path, "en", read)
         return {path: data if isinstance(data, bytes) else data() for path, data in made.items()}
@@ -531,8 +531,11 @@ def test_an_edit_runs_pagefind_for_one_shard_and_equals_a_clean_build(
     real = search.pagefind_bundles
 
     def counted(shards: Any, language: str) -> Any:
-        runs.extend(len(shard) for shard in shards)
-        return real(shards, language)
+        def each() -> Any:
+            for key, shard in shards:
+                runs.append(len(shard))
+                yield key, shard
+        return real(each(), language)
 
     monkeypatch.setattr(search, "pagefind_bundles", counted)
     out = tmp_path / "out"

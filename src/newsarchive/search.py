@@ -20,8 +20,7 @@ import os
 import pickle
 import re
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -60,9 +59,11 @@ def index_pages(archive: Archive, config: Config, read_cache: bool = True) -> tu
     """Every index file (compact and Pagefind) as a raw Page: the slow part of planning, which
     `build` runs beside the rendering (a process of its own). `read_cache=False` (`build --clean`)
     indexes anew and still saves the result."""
-    records = search_records(archive)
+    records = search_records(archive, bodies=False)  # each shard's text made when indexed
+    body = {entry.url: entry.body for entry in archive.entries}
     cache = config.root / ".newsarchive-cache" / "search"
-    files = cached_index_files(records, cache, pagefind_language(config.language), read_cache)
+    files = cached_index_files(records, cache, pagefind_language(config.language), read_cache,
+                               lambda record: "\n".join(body[record.url]))
     return tuple(Page.raw(path, data) if isinstance(data, bytes) else
                  Page.lazy(path, f"pagefind|{data.digest}", data)
                  for path, data in sorted(files.items()))
@@ -81,20 +82,22 @@ def search_context(archive: Archive, config: Config) -> dict[str, object]:
 # --- records ------------------------------------------------------------------------------------
 
 
-def search_records(archive: Archive) -> tuple[SearchRecord, ...]:
+def search_records(archive: Archive, bodies: bool = True) -> tuple[SearchRecord, ...]:
     """One record per article, newest first (the archive's order), with canonical names, so
-    filter values match the outlet, author and tag pages."""
+    filter values match the outlet, author and tag pages. Without `bodies`, each body is ""
+    (the record's key still covers it): the text is ~the size of the archive."""
     names = {kind: _canonical(rows) for kind, rows in
              (("outlet", archive.outlets), ("author", archive.authors), ("tag", archive.tags))}
-    return tuple(_record(entry, names) for entry in archive.entries)
+    return tuple(_record(entry, names, bodies) for entry in archive.entries)
 
 
 def _canonical(rows: Iterable[TermCount]) -> dict[str, str]:
     return {row.term.key: row.term.name for row in rows}
 
 
-def _record(entry: Entry, names: Mapping[str, Mapping[str, str]]) -> SearchRecord:
-    body = "\n".join(entry.body)
+def _record(entry: Entry, names: Mapping[str, Mapping[str, str]],
+            with_body: bool = True) -> SearchRecord:
+    body = "\n".join(entry.body) if with_body else ""
     outlet = names["outlet"].get(entry.outlet.key, entry.outlet.name) if entry.outlet else ""
     authors = tuple(names["author"].get(a.key, a.name) for a in entry.authors)
     tags = tuple(names["tag"].get(t.key, t.name) for t in entry.tags)
@@ -205,54 +208,83 @@ def _read_part(entry: Path) -> ShardIndex:
 IndexFile = bytes | ShardFile
 
 
-def cached_index_files(records: Sequence[SearchRecord], cache: Path,
-                       language: str, read: bool = True) -> dict[str, IndexFile]:
+@dataclass(frozen=True, slots=True)
+class ShardFiles:
+    """One shard's parts as the build holds them: the compact block, and its Pagefind files as
+    references to the cache entry that stores their bytes (None without a bundle)."""
+
+    compact: CompactBlock
+    pagefind: dict[str, IndexFile] | None
+
+
+def cached_index_files(records: Sequence[SearchRecord], cache: Path, language: str,
+                       read: bool = True,
+                       text: Callable[[SearchRecord], str] | None = None) -> dict[str, IndexFile]:
     """All index files (compact and Pagefind), made from per-shard parts: the compact index's
     bytes, and each Pagefind file as a `ShardFile` of the shard's cache entry.
 
     Each shard's parts are cached under the hash of its records: an edit re-indexes only the
-    shard it falls in, the rest is read back. Pagefind runs for the changed shards in a small
-    pool of its own processes while this thread makes their compact blocks. `read=False` (a
-    clean build) indexes every shard anew and still saves the parts.
+    shard it falls in, the rest is read back. Shards are indexed one at a time (`index_files`)
+    and each one's Pagefind bytes let go once stored, so memory holds the compact blocks, not
+    the archive's text or bundles. `text(record)` gives a record's body when `records` were
+    made without it. `read=False` (a clean build) indexes every shard anew and still saves
+    the parts.
     """
     shards = shard_records(records)
     keys = [records_hash(shard, language) for _, shard in shards]
-    parts: dict[str, ShardIndex] = {}
+    parts: dict[str, ShardFiles] = {}
     for key in dict.fromkeys(keys) if read else ():
+        entry = cache / f"{key}.pickle"
         try:
-            with (cache / f"{key}.pickle").open("rb") as handle:
+            with entry.open("rb") as handle:
                 part = pickle.load(handle)
             if isinstance(part, ShardIndex):
-                parts[key] = part
+                parts[key] = _referenced(part, entry)
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError):
             pass
-    missing = {key: _plain(shard)
-               for key, (_, shard) in zip(keys, shards, strict=True) if key not in parts}
-    if missing:
-        parts.update(index_files(missing, language))
-        for key in missing:
-            if parts[key].pagefind is not None or pagefind_version() == "none":
-                _store(cache / f"{key}.pickle", parts[key])
+    missing = {key: shard for key, (_, shard) in zip(keys, shards, strict=True)
+               if key not in parts}
+    for key, made in index_files(missing, language, text) if missing else ():
+        entry = cache / f"{key}.pickle"
+        if made.pagefind is not None or pagefind_version() == "none":
+            _store(entry, made)
+            parts[key] = _referenced(made, entry)
+        else:  # Pagefind failed on it: nothing to keep, and no Pagefind search this build
+            parts[key] = ShardFiles(made.compact, None)
     _prune(cache, keys)
-    return assemble([(name, parts[key]) for (name, _), key in zip(shards, keys, strict=True)],
-                    [cache / f"{key}.pickle" for key in keys])
+    return assemble([(name, parts[key]) for (name, _), key in zip(shards, keys, strict=True)])
 
 
-def index_files(shards: Mapping[str, Sequence[SearchRecord]],
-                language: str) -> dict[str, ShardIndex]:
-    """Both indexes' parts for these shards (key -> plain-text records), made now."""
-    keys = list(shards)
-    with ThreadPoolExecutor(1) as pool:
-        bundles = pool.submit(pagefind_bundles, [shards[k] for k in keys], language)
-        blocks = [compact_block(shards[key]) for key in keys]
-        return {key: ShardIndex(block, bundle)
-                for key, block, bundle in zip(keys, blocks, bundles.result(), strict=True)}
+def _referenced(part: ShardIndex, entry: Path) -> ShardFiles:
+    """The part with each Pagefind file named by its entry and a hash of its bytes."""
+    if part.pagefind is None:
+        return ShardFiles(part.compact, None)
+    return ShardFiles(part.compact, {
+        name: ShardFile(entry, name, hashlib.blake2b(raw, digest_size=16).hexdigest())
+        for name, raw in part.pagefind.items()})
 
 
-def assemble(parts: Sequence[tuple[str, ShardIndex]],
-             entries: Sequence[Path] | None = None) -> dict[str, IndexFile]:
-    """Output path -> bytes for both indexes, from the shards' parts in shard order; with
-    `entries` (each part's cache entry), Pagefind files as `ShardFile`s of them.
+def index_files(shards: Mapping[str, Sequence[SearchRecord]], language: str,
+                text: Callable[[SearchRecord], str] | None = None
+                ) -> Iterator[tuple[str, ShardIndex]]:
+    """Both indexes' parts for these shards (key -> records), made now, each yielded as soon as
+    Pagefind returns its bundle. A shard's plain text is made when a Pagefind service takes it
+    (its compact block then too) and dropped with its bundle: a few shards' text at a time."""
+    blocks: dict[str, CompactBlock] = {}
+
+    def prepared() -> Iterator[tuple[str, Sequence[SearchRecord]]]:
+        for key, shard in shards.items():
+            plain = _plain(shard, text)
+            blocks[key] = compact_block(plain)
+            yield key, plain
+
+    for key, bundle in pagefind_bundles(prepared(), language):
+        yield key, ShardIndex(blocks.pop(key), bundle)
+
+
+def assemble(parts: Sequence[tuple[str, ShardFiles]]) -> dict[str, IndexFile]:
+    """Output path -> bytes (or a `ShardFile`) for both indexes, from the shards' parts in
+    shard order.
 
     Pagefind: one bundle per shard under `pagefind/<shard>/`, listed in `pagefind/shards.json`
     (search.js loads the first and merges the others). pagefind.js is kept once, and its worker
@@ -266,9 +298,7 @@ def assemble(parts: Sequence[tuple[str, ShardIndex]],
         return files
     for number, (name, bundle) in enumerate(bundles):
         assert bundle is not None
-        for path, raw in bundle.items():
-            data: IndexFile = raw if entries is None else ShardFile(
-                entries[number], path, hashlib.blake2b(raw, digest_size=16).hexdigest())
+        for path, data in bundle.items():
             if path == "pagefind.js":
                 files[f"{PAGEFIND_DIR}/{path}"] = data
             elif number == 0 or not SHARED.match(path):
@@ -278,9 +308,15 @@ def assemble(parts: Sequence[tuple[str, ShardIndex]],
     return dict(sorted(files.items()))
 
 
-def _plain(records: Sequence[SearchRecord]) -> tuple[SearchRecord, ...]:
-    return tuple(replace(r, body=plain_markdown(r.body), markdown=False) if r.markdown else r
-                 for r in records)
+def _plain(records: Sequence[SearchRecord],
+           text: Callable[[SearchRecord], str] | None = None) -> tuple[SearchRecord, ...]:
+    """The records with plain-text bodies (from `text` when given)."""
+    def body(r: SearchRecord) -> str:
+        raw = r.body if text is None else text(r)
+        return plain_markdown(raw) if r.markdown else raw
+
+    return tuple(replace(r, body=body(r), markdown=False)
+                 if r.markdown or text is not None else r for r in records)
 
 
 def _store(entry: Path, part: ShardIndex) -> None:

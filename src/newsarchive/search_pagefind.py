@@ -24,12 +24,13 @@ import base64
 import gzip
 import hashlib
 import json
+import queue
 import re
+import threading
 import zlib
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import Any, TypeVar
 
 from .search_index import SearchRecord, date_number
 
@@ -52,48 +53,77 @@ def pagefind_version() -> str:
 def pagefind_files(records: Sequence[SearchRecord], language: str) -> dict[str, bytes]:
     """One Pagefind bundle for these records (`pagefind/...` -> bytes); empty without Pagefind
     or when Pagefind fails (search.js then falls back to the compact index)."""
-    bundle = pagefind_bundles([records], language)[0] if records else None
+    bundles = pagefind_bundles([(0, records)], language) if records else iter(())
+    bundle = next(bundles, (0, None))[1]
     return {f"{PAGEFIND_DIR}/{path}": data for path, data in (bundle or {}).items()}
 
 
-def pagefind_bundles(shards: Sequence[Sequence[SearchRecord]], language: str,
-                     workers: int = WORKERS) -> list[dict[str, bytes] | None]:
-    """A stable Pagefind bundle (path inside the bundle -> bytes) per shard of records; None for
-    a shard Pagefind failed on twice, and for every shard without Pagefind.
+K = TypeVar("K")
+Bundle = dict[str, bytes] | None
 
-    The services run in a thread of their own: the caller may already run an event loop (a
-    server, Playwright), and may do other work meanwhile.
+
+def pagefind_bundles(shards: Iterable[tuple[K, Sequence[SearchRecord]]], language: str,
+                     workers: int = WORKERS) -> Iterator[tuple[K, Bundle]]:
+    """A stable Pagefind bundle (path inside the bundle -> bytes) per (key, shard of records),
+    as each is made, in no set order; None for a shard Pagefind failed on twice, and for every
+    shard without Pagefind.
+
+    `shards` is read lazily, a shard whenever a service is free to take one, so a caller that
+    makes each shard's records on demand and lets each bundle go once handled holds a few
+    shards at a time, not the archive. The services run in a thread of their own (the caller
+    may already run an event loop: a server, Playwright); `shards` is read in that thread.
     """
-    if pagefind_version() == "none" or not shards:
-        return [None] * len(shards)
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, _run_shards(shards, language, workers)).result()
+    if pagefind_version() == "none":
+        yield from ((key, None) for key, _ in shards)
+        return
+    done: queue.SimpleQueue[tuple[K, Bundle] | BaseException | None] = queue.SimpleQueue()
+    thread = threading.Thread(target=_serve, args=(iter(shards), language, workers, done),
+                              daemon=True)
+    thread.start()
+    while (item := done.get()) is not None:
+        if isinstance(item, BaseException):
+            thread.join()
+            raise item
+        yield item
+    thread.join()
 
 
-async def _run_shards(shards: Sequence[Sequence[SearchRecord]], language: str,
-                      workers: int) -> list[dict[str, bytes] | None]:
-    """`workers` services, each taking the next shard when it finishes one (biggest first)."""
-    results: list[dict[str, bytes] | None] = [None] * len(shards)
-    queue = sorted(range(len(shards)), key=lambda n: len(shards[n]))  # popped from the end
+def _serve(shards: Iterator[tuple[K, Sequence[SearchRecord]]], language: str, workers: int,
+           done: queue.SimpleQueue[tuple[K, Bundle] | BaseException | None]) -> None:
+    """In the services' thread: every bundle onto `done`, then None (or the exception)."""
+    try:
+        asyncio.run(_run_shards(shards, language, workers, done.put))
+    except BaseException as exc:  # handed to the caller's thread
+        done.put(exc)
+        return
+    done.put(None)
+
+
+async def _run_shards(shards: Iterator[tuple[K, Sequence[SearchRecord]]], language: str,
+                      workers: int, put: Callable[[tuple[K, Bundle]], None]) -> None:
+    """`workers` services, each taking the next shard when it finishes one."""
 
     async def worker() -> None:
-        service = await _fast_service().launch()
+        service = None  # launched with the first shard: an edit's one shard needs one service
         try:
-            while queue:
-                number = queue.pop()
+            for key, records in shards:  # one iterator shared: each shard goes to one service
+                if service is None:
+                    service = await _fast_service().launch()
+                bundle: Bundle = None
                 for _ in range(2):  # one retry
                     try:
-                        results[number] = stable_bundle(
-                            await _bundle(service, shards[number], language),
-                            {record.url: date_number(record.date) for record in shards[number]})
+                        bundle = stable_bundle(
+                            await _bundle(service, records, language),
+                            {record.url: date_number(record.date) for record in records})
                         break
                     except (RuntimeError, ValueError, KeyError, AssertionError):
                         continue
+                put((key, bundle))
         finally:
-            await service.close()
+            if service is not None:
+                await service.close()
 
-    await asyncio.gather(*(worker() for _ in range(max(1, min(workers, len(shards))))))
-    return results
+    await asyncio.gather(*(worker() for _ in range(max(1, workers))))
 
 
 async def _bundle(service: Any, records: Sequence[SearchRecord], language: str) -> dict[str, bytes]:
