@@ -83,7 +83,7 @@ def text_key(article: Article) -> str:
 
 def find_duplicate(article: Article, config: Config) -> str | None:
     """The archive file whose body has the same words, if any (the load cache keeps this quick)."""
-    cache = LoadCache(config.root / ".newsarchive-cache" / f"{config.output_dir.name}-loads.pickle")
+    cache = LoadCache(config.cache_dir / f"{config.output_dir.name}-loads.pickle")
     key = text_key(article)
     for path, refused in iter_article_files(config.articles_dir):
         data, _error = (None, None) if refused else read_file(path)

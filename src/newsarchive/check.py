@@ -69,7 +69,7 @@ class CheckResult:
 
 def plan_archive(config: Config, progress: Progress | None = None) -> Planned:
     """The pages a build would make (`pipeline.plan`), reading (never writing) the load cache."""
-    cache = LoadCache(config.root / ".newsarchive-cache" / f"{config.output_dir.name}-loads.pickle")
+    cache = LoadCache(config.cache_dir / f"{config.output_dir.name}-loads.pickle")
     articles, pages, problems, _skipped = plan(config, cache, progress)
     return Planned(config, articles, pages, tuple(problems))
 

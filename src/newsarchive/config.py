@@ -46,6 +46,11 @@ class Config:
         return self.root / self.output
 
     @property
+    def cache_dir(self) -> Path:
+        """Where builds keep what they made for the next one (never published)."""
+        return self.root / ".newsarchive-cache"
+
+    @property
     def templates_dir(self) -> Path | None:
         return self.root / self.templates if self.templates is not None else None
 

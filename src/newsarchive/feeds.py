@@ -14,6 +14,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from .archive import Archive, Entry, Summary, Term, TermCount, record_key
@@ -22,6 +23,7 @@ from .config import Config
 from .export import body_text
 from .model import DateValue, Page, Problem
 from .render import body_html
+from .spill import SpillMemo
 
 ATOM_NAME = "feed.xml"  # beside a listing's index.html: outlets/ap/feed.xml
 SITE_ATOM = "feed.xml"
@@ -77,7 +79,7 @@ def feed_pages(archive: Archive, config: Config) -> tuple[Page, ...]:
     base = config.base_url
     by_url = {entry.url: entry for entry in archive.entries}
     fallback = fallback_time()
-    atom_entry = _entry_cache(base)
+    atom_entry = _entry_cache(base, config.cache_dir)
     size = max(1, config.feed_size)
     newest = archive.entries[:size]
     home = Term("home", config.title, "index.html")
@@ -104,16 +106,15 @@ def feed_pages(archive: Archive, config: Config) -> tuple[Page, ...]:
 AtomEntry = Callable[[Entry, str], str]  # (entry, the feed's updated) -> <entry> XML
 
 
-def _entry_cache(base: str) -> AtomEntry:
-    """Each article's <entry> is made once, however many feeds it is in; an undated one takes
-    its feed's `updated` (Atom requires one) and so is made once per distinct value."""
-    made: dict[tuple[str, str], str] = {}
+def _entry_cache(base: str, folder: Path | None = None) -> AtomEntry:
+    """Each article's <entry> is made once per process, however many feeds it is in, and kept
+    in a file in `folder` (`spill.SpillMemo`); an undated one takes its feed's `updated`
+    (Atom requires one) and so is made once per distinct value."""
+    made = SpillMemo(folder)
 
     def atom_entry(entry: Entry, feed_updated: str) -> str:
-        key = (entry.url, "" if entry.date else feed_updated)
-        if key not in made:
-            made[key] = _atom_entry(entry, base, feed_updated, str(body_html(entry)))
-        return made[key]
+        return made.get((entry.url, "" if entry.date else feed_updated), lambda: _atom_entry(
+            entry, base, feed_updated, str(body_html(entry))))
 
     return atom_entry
 

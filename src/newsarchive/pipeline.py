@@ -322,7 +322,7 @@ def _apply_options(config: Config, options: BuildOptions) -> Config:
 
 
 def _cache_file(config: Config, kind: str = "loads") -> Path:
-    return config.root / ".newsarchive-cache" / f"{config.output_dir.name}-{kind}.pickle"
+    return config.cache_dir / f"{config.output_dir.name}-{kind}.pickle"
 
 
 def _render_and_write(

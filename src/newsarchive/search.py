@@ -61,7 +61,7 @@ def index_pages(archive: Archive, config: Config, read_cache: bool = True) -> tu
     indexes anew and still saves the result."""
     records = search_records(archive, bodies=False)  # each shard's text made when indexed
     body = {entry.url: entry.body for entry in archive.entries}
-    cache = config.root / ".newsarchive-cache" / "search"
+    cache = config.cache_dir / "search"
     files = cached_index_files(records, cache, pagefind_language(config.language), read_cache,
                                lambda record: "\n".join(body[record.url]))
     return tuple(Page.raw(path, data) if isinstance(data, bytes) else

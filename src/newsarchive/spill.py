@@ -1,0 +1,58 @@
+"""A memo whose values live in an unlinked temporary file, not in memory.
+
+Some products are made once and wanted again much later in the same process: an article's
+Atom entry is in every feed the article is in (at 5,000 articles, 16,000 feed items of 5,000
+entries, ~130 MB), and no order of the feeds keeps the repeats close. Kept in memory they grew
+each render worker by that much; kept here a repeat costs a read from the page cache. The file
+lives in the cache folder (a tmpfs /tmp would hold it in memory again) and has no name, so a
+killed build leaves nothing behind. Each process (a forked worker too) starts its own file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Hashable
+from pathlib import Path
+from typing import IO
+
+
+class SpillMemo:
+    """`get(key, make)`: `make()` once per key and process; its text is kept in the file."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder
+        self._pid = -1
+        self._file: IO[bytes] | None = None
+        self._at: dict[Hashable, tuple[int, int]] = {}  # key -> (offset, length)
+        self._memory: dict[Hashable, str] = {}  # when no file can be made
+        self._end = 0
+
+    def get(self, key: Hashable, make: Callable[[], str]) -> str:
+        if self._pid != os.getpid():  # a fork: the parent's file and offsets are not ours
+            self._start()
+        if self._file is None:
+            if key not in self._memory:
+                self._memory[key] = make()
+            return self._memory[key]
+        found = self._at.get(key)
+        if found is not None:
+            offset, length = found
+            return os.pread(self._file.fileno(), length, offset).decode("utf-8", "surrogatepass")
+        value = make()
+        data = value.encode("utf-8", "surrogatepass")
+        os.pwrite(self._file.fileno(), data, self._end)
+        self._at[key] = (self._end, len(data))
+        self._end += len(data)
+        return value
+
+    def _start(self) -> None:
+        self._pid, self._at, self._memory, self._end = os.getpid(), {}, {}, 0
+        self._file = None  # the parent's file object is left to the parent
+        try:
+            if self.folder is not None:
+                self.folder.mkdir(parents=True, exist_ok=True)
+            # open as long as the memo lives: closed (and gone) when the memo is collected
+            self._file = tempfile.TemporaryFile(dir=self.folder)  # noqa: SIM115
+        except OSError:
+            self._file = None  # an unwritable folder: keep values in memory, as before
