@@ -229,14 +229,18 @@ def test_a_build_is_byte_identical_with_and_without_the_accelerator(
     assert [path for path in one if one[path] != two[path]] == []
 
 
-def test_a_store_that_keeps_no_html_still_renders_it_alike() -> None:
-    """Render workers keep only the plain text (their HTML is used once per page): the HTML
-    is made again when asked again, the same each time."""
+def test_a_worker_store_keeps_nothing_in_memory_and_renders_alike(tmp_path: Path) -> None:
+    """Render workers keep no HTML (used once per page there; made again when asked again) and
+    keep the texts they make in a file: the same HTML and text each time, no dict growing."""
     source = "Some *body* with [a link](https://example.org/)."
+    other = "Another *one*."
     keeping = BodyStore()
     store = BodyStore()
-    store.keep_html = False
+    store.for_worker(tmp_path)
+    assert store.markdown_html(other) == keeping.markdown_html(other)
     assert store.markdown_text(source) == keeping.markdown_text(source)
     assert store.markdown_html(source) == store.markdown_html(source) == \
         keeping.markdown_html(source)
-    assert store.html == {} and len(store.text) == 1
+    assert store.markdown_text(other) == keeping.markdown_text(other)  # kept when its HTML was made
+    assert store.html == {} and store.text == {}
+    assert store.spill is not None and len(store.spill._at) == 2

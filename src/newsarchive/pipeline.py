@@ -501,7 +501,7 @@ def _render_all(pages: Sequence[Page], env: jinja2.Environment, config: Config, 
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_init_worker,
-                                 initargs=(config.templates_dir, pages, sink, parent)
+                                 initargs=(config.templates_dir, config.cache_dir, pages, sink, parent)
                                  ) as pool:
             yield from pool.map(_render_in_worker, range(len(pages)), chunksize=chunk)
     finally:
@@ -519,9 +519,9 @@ class _Worker:
 _IN_WORKER: list[_Worker] = []  # set once per worker process
 
 
-def _init_worker(templates_dir: Path | None, pages: Sequence[Page], sink: Sink,
+def _init_worker(templates_dir: Path | None, cache_dir: Path, pages: Sequence[Page], sink: Sink,
                  parent: int) -> None:
-    BODIES.keep_html = False  # see BodyStore.keep_html
+    BODIES.for_worker(cache_dir)
     _IN_WORKER.append(_Worker(make_environment(templates_dir), pages, sink, parent))
 
 

@@ -29,6 +29,7 @@ except ImportError:  # older or pure-Python markupsafe: the same text, as a Mark
 
 from .archive import MONTH_NAMES
 from .model import DateValue, Page
+from .spill import SpillMemo
 
 if TYPE_CHECKING:
     from .markdown_engine import Accelerator
@@ -228,8 +229,17 @@ class BodyStore:
         self._md: MarkdownIt | None = None
         self._fast: Accelerator | None = None
         self._chosen = False  # whether `_fast` was decided (on the first body rendered)
-        self.keep_html = True  # False in render workers: a page's HTML is wanted once there,
-        # its text by three data files; keeping both for every body was a third of their growth
+        self.keep_html = True
+        self.spill: SpillMemo | None = None  # see `for_worker`
+
+    def for_worker(self, folder: Path | None) -> None:
+        """In a render worker: keep no HTML (a page's HTML is wanted once there) and keep the
+        texts it makes in a file (`SpillMemo` in `folder`), not in memory. A text is wanted by
+        up to three data files far apart; held in memory, every body's text grew each worker
+        by the archive's text (~230 MiB at 20,000 articles). What the build's own process
+        loaded from the cache stays readable."""
+        self.keep_html = False
+        self.spill = SpillMemo(folder)
 
     def load(self, html: Mapping[str, str], text: Mapping[str, str]) -> None:
         self.html.update(html)
@@ -249,7 +259,11 @@ class BodyStore:
         key = self.key(source)
         self.used.add(key)
         found = self.text.get(key)
-        return found if found is not None else self._render(key, source)[1]
+        if found is not None:
+            return found
+        if self.spill is not None:
+            return self.spill.get(key, lambda: self._render(key, source)[1])
+        return self._render(key, source)[1]
 
     def _render(self, key: str, source: str) -> tuple[str, str]:
         if not self._chosen:
@@ -261,7 +275,10 @@ class BodyStore:
             both = markdown_html_and_text(self._md, source)
         if self.keep_html:
             self.html[key] = both[0]
-        self.text[key] = both[1]
+        if self.spill is None:
+            self.text[key] = both[1]
+        else:
+            self.spill.get(key, lambda: both[1])  # kept for the data files
         return both
 
 

@@ -40,6 +40,8 @@ class SpillMemo:
             offset, length = found
             return os.pread(self._file.fileno(), length, offset).decode("utf-8", "surrogatepass")
         value = make()
+        if key in self._at:  # `make` kept it itself (a nested get for the same key)
+            return value
         data = value.encode("utf-8", "surrogatepass")
         os.pwrite(self._file.fileno(), data, self._end)
         self._at[key] = (self._end, len(data))
