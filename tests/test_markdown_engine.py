@@ -230,8 +230,8 @@ def test_a_build_is_byte_identical_with_and_without_the_accelerator(
 
 
 def test_a_worker_store_keeps_nothing_in_memory_and_renders_alike(tmp_path: Path) -> None:
-    """Render workers keep no HTML (used once per page there; made again when asked again) and
-    keep the texts they make in a file: the same HTML and text each time, no dict growing."""
+    """Render workers keep the HTML and texts they make in a file: the same HTML and text each
+    time, each body rendered once, no dict growing."""
     source = "Some *body* with [a link](https://example.org/)."
     other = "Another *one*."
     keeping = BodyStore()
@@ -243,4 +243,7 @@ def test_a_worker_store_keeps_nothing_in_memory_and_renders_alike(tmp_path: Path
         keeping.markdown_html(source)
     assert store.markdown_text(other) == keeping.markdown_text(other)  # kept when its HTML was made
     assert store.html == {} and store.text == {}
-    assert store.spill is not None and len(store.spill._at) == 2
+    assert store.spill is not None and len(store.spill._at) == 4  # HTML and text of two bodies
+    store._render = None  # type: ignore[assignment,method-assign]  # nothing is rendered again
+    assert store.markdown_html(source) == keeping.markdown_html(source)
+    assert store.markdown_text(other) == keeping.markdown_text(other)

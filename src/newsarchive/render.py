@@ -229,16 +229,15 @@ class BodyStore:
         self._md: MarkdownIt | None = None
         self._fast: Accelerator | None = None
         self._chosen = False  # whether `_fast` was decided (on the first body rendered)
-        self.keep_html = True
         self.spill: SpillMemo | None = None  # see `for_worker`
 
     def for_worker(self, folder: Path | None) -> None:
-        """In a render worker: keep no HTML (a page's HTML is wanted once there) and keep the
-        texts it makes in a file (`SpillMemo` in `folder`), not in memory. A text is wanted by
-        up to three data files far apart; held in memory, every body's text grew each worker
-        by the archive's text (~230 MiB at 20,000 articles). What the build's own process
-        loaded from the cache stays readable."""
-        self.keep_html = False
+        """In a render worker: keep the HTML and text it makes in a file (`SpillMemo` in
+        `folder`), not in memory. A body's HTML is wanted by its page and its feeds, its text
+        by up to three data files, far apart; held in memory they grew each worker by the
+        archive's text (~230 MiB at 20,000 articles), and not kept at all each body was parsed
+        twice more for its feeds. What the build's own process loaded from the cache stays
+        readable."""
         self.spill = SpillMemo(folder)
 
     def load(self, html: Mapping[str, str], text: Mapping[str, str]) -> None:
@@ -250,20 +249,21 @@ class BodyStore:
         return hashlib.blake2b(source.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
     def markdown_html(self, source: str) -> str:
-        key = self.key(source)
-        self.used.add(key)
-        found = self.html.get(key)
-        return found if found is not None else self._render(key, source)[0]
+        return self._get(source, 0)
 
     def markdown_text(self, source: str) -> str:
+        return self._get(source, 1)
+
+    def _get(self, source: str, part: int) -> str:
+        """Part 0 (HTML) or 1 (text) of a body, from memory, the spill file, or rendered."""
         key = self.key(source)
         self.used.add(key)
-        found = self.text.get(key)
+        found = (self.html, self.text)[part].get(key)
         if found is not None:
             return found
         if self.spill is not None:
-            return self.spill.get(key, lambda: self._render(key, source)[1])
-        return self._render(key, source)[1]
+            return self.spill.get((part, key), lambda: self._render(key, source)[part])
+        return self._render(key, source)[part]
 
     def _render(self, key: str, source: str) -> tuple[str, str]:
         if not self._chosen:
@@ -273,12 +273,11 @@ class BodyStore:
             if self._md is None:
                 self._md = make_markdown()
             both = markdown_html_and_text(self._md, source)
-        if self.keep_html:
-            self.html[key] = both[0]
         if self.spill is None:
-            self.text[key] = both[1]
-        else:
-            self.spill.get(key, lambda: both[1])  # kept for the data files
+            self.html[key], self.text[key] = both
+        else:  # both parts kept, whichever was asked for
+            self.spill.get((0, key), lambda: both[0])
+            self.spill.get((1, key), lambda: both[1])
         return both
 
 
