@@ -213,15 +213,27 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
         with collector_paused():  # records, archive and pages are acyclic: nothing to collect
             articles, pages, found, skipped, late = plan_parts(
                 config, cache, progress, derived, clean=options.clean, beside=True, keys=keys)
+        saved: list[bool] = []
+
+        def save_planned() -> None:
+            """The load cache and the derived memo are complete once the site is planned."""
+            if not saved:
+                cache.save()
+                derived.save()
+                saved.append(True)
+
+        def late_pages() -> Sequence[Page]:
+            save_planned()  # while the search index is still being made, not after the write
+            return late.result()
+
         try:
             rendered, written, render_problems, total = _render_and_write(
                 pages, config, None if options.clean else read_manifest(out), progress,
-                late.result)
+                late_pages)
         finally:
             late.cancel()  # only does something when the build failed
-        cache.save()
+        save_planned()
         bodies.save(BODIES)
-        derived.save()
         write_stamp(_cache_file(config, "stamp"), None if render_problems else BuildStamp(
             key, _manifest_hash(out), len(articles), total, tuple(skipped), tuple(found)))
     return BuildResult(out, len(articles), total, rendered, written, tuple(skipped),
