@@ -15,7 +15,7 @@ import gc
 import os
 import pickle
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -31,9 +31,12 @@ def bucket_of(key: str) -> str:
     return name if _HEX2.fullmatch(name) else "other"
 
 
-def read_buckets(folder: Path, version: str) -> tuple[dict[Slot, Any], set[str]]:
+def read_buckets(folder: Path, version: str, each: Callable[[Any], Any] | None = None
+                 ) -> tuple[dict[Slot, Any], set[str]]:
     """Every value this version wrote in `folder`, and the names of buckets that could not be
-    read (damaged, or another version's): the next save rewrites or removes those."""
+    read (damaged, or another version's): the next save rewrites or removes those. `each`
+    turns every value into what is kept, a bucket at a time (the load cache stores bodies
+    away: one bucket's bodies in memory at once, not every one's)."""
     found: dict[Slot, Any] = {}
     unreadable: set[str] = set()
     with collector_paused():
@@ -46,7 +49,8 @@ def read_buckets(folder: Path, version: str) -> tuple[dict[Slot, Any], set[str]]
                 continue
             if written == version and isinstance(values, dict) and all(
                     bucket_of(slot[1]) == path.stem for slot in values):
-                found.update(values)
+                found.update(values if each is None else
+                             {slot: each(value) for slot, value in values.items()})
             else:
                 unreadable.add(path.stem)
     return found, unreadable

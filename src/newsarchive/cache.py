@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .archive import Entry
+from .bodies import BodyFile
 from .buckets import bucket_of, read_buckets, save_buckets, write_pickle
 from .model import RAW, Article, Page, Problem, to_json
 from .render import BodyStore
@@ -36,17 +37,27 @@ class LoadCache:
     changes one key, so a build rewrites one bucket, not the ~30 MB of every record.
 
     The path is part of the key because records carry their source path and messages name it.
+    With `bodies`, every record it gives (read or put) has its body stored there.
     """
 
-    def __init__(self, path: Path | None, read: bool = True) -> None:
+    def __init__(self, path: Path | None, read: bool = True,
+                 bodies: BodyFile | None = None) -> None:
         """`read=False` (`build --clean`) starts empty but still saves what this build made."""
         self.path = path
+        self.bodies = bodies
         self._old: dict[tuple[str, str], LoadResult] = {}
         self._new: dict[tuple[str, str], LoadResult] = {}
         self._dirty: set[str] = set()  # buckets to write: a record added, or a file unreadable
         self.hits = 0
         if read and path is not None:
-            self._old, self._dirty = read_buckets(path.with_suffix(""), CACHE_VERSION)
+            self._old, self._dirty = read_buckets(path.with_suffix(""), CACHE_VERSION,
+                                                  None if bodies is None else self._stored)
+
+    def _stored(self, result: LoadResult) -> LoadResult:
+        article, problems = result
+        if article is None or self.bodies is None:
+            return result
+        return dataclasses.replace(article, body=self.bodies.keep(article.body)), problems
 
     def get(self, path: str, key: str) -> LoadResult | None:
         found = self._old.get((path, key))
@@ -55,10 +66,13 @@ class LoadCache:
             self._new[(path, key)] = found
         return found
 
-    def put(self, path: str, key: str, result: LoadResult) -> None:
+    def put(self, path: str, key: str, result: LoadResult) -> LoadResult:
+        """Keep a record just made; returns it as the build should hold it."""
+        result = self._stored(result)
         self._new[(path, key)] = result
         if self._old.get((path, key)) is None:
             self._dirty.add(bucket_of(key))
+        return result
 
     def save(self) -> None:
         """Keep only what this build used; rewrite only the buckets whose keys changed."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -84,7 +84,8 @@ class Article:
 
     source_path: str  # path of the input file as given (POSIX form), for messages and inspect
     title: str
-    body: tuple[str, ...]  # paragraphs; plain text for .txt/.html, Markdown blocks for .md
+    body: Sequence[str]  # paragraphs (a tuple; a `bodies.StoredBody` once loaded into a build);
+    # plain text for .txt/.html, Markdown blocks for .md
     body_format: Literal["text", "markdown"] = "text"
     dek: str | None = None
     authors: tuple[str, ...] = ()  # in byline order, as written

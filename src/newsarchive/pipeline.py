@@ -20,6 +20,7 @@ import jinja2
 
 from . import __version__
 from .archive import collect
+from .bodies import BodyFile
 from .buckets import collector_paused
 from .cache import (
     BodyCache,
@@ -146,8 +147,7 @@ def _load_one(path: Path, cache: LoadCache, known: str | None = None) -> list[Ar
     hit = cache.get(path.as_posix(), key)
     if hit is None:
         loaded, found = load_file(path, data)
-        hit = (loaded, tuple(found))
-        cache.put(path.as_posix(), key, hit)
+        hit = cache.put(path.as_posix(), key, (loaded, tuple(found)))
     return _as_list(hit)
 
 
@@ -169,8 +169,7 @@ def _load_pooled(candidates: Sequence[tuple[Path, Problem | None]], cache: LoadC
                 yield [made]
                 continue
             key, result = made
-            cache.put(path.as_posix(), key, result)
-            yield _as_list(result)
+            yield _as_list(cache.put(path.as_posix(), key, result))
 
 
 def _load_in_worker(index: int) -> Problem | tuple[str, tuple[Article | None,
@@ -206,7 +205,8 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
             return BuildResult(out, stamp.articles, stamp.pages, (), (), stamp.skipped,
                                tuple(problems) + stamp.problems, time.perf_counter() - started)
         # --clean reads no cache but leaves fresh ones, so the next edit is incremental
-        cache = LoadCache(_cache_file(config), read=not options.clean)
+        cache = LoadCache(_cache_file(config), read=not options.clean,
+                          bodies=BodyFile(config.cache_dir))
         bodies = BodyCache(_cache_file(config, "bodies"), read=not options.clean)
         bodies.load_into(BODIES)
         derived = Derived(_cache_file(config, "derived").with_suffix(""), read=not options.clean)

@@ -1,0 +1,112 @@
+"""Article bodies kept in a file while a build runs, not in memory.
+
+Bodies are ~80 % of what the records of an archive weigh (9 KB of 11.5 KB an article in the
+benchmark's corpus: ~190 MB at 20,000 articles, ~1 GB at 100,000), and every process of a
+build is a fork of the one that loaded them. A `BodyFile` is a nameless file in the cache
+folder (a killed build leaves nothing; a tmpfs /tmp would hold it in memory again) to which
+the loader's bodies are appended as they are loaded or read from the load cache; a record then
+holds a `StoredBody`: where its paragraphs are, how many, and the two facts planning needs
+from every body (its digest and its word count), so collecting the archive reads no body.
+A page, a data file or a search shard reads a body when it is made, from the page cache.
+Forked processes read the file they inherited; only the build's own process appends.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any, overload
+
+
+def body_facts(body: Sequence[str]) -> tuple[bytes, int]:
+    """(digest, spaces) of a body: a hash as exact as its repr (paragraph lengths, then the
+    text), and the spaces of its paragraphs joined by spaces (a word count, roughly). Stored
+    with a `StoredBody`, made here for a body in memory."""
+    facts: tuple[bytes, int] | None = getattr(body, "facts", None)
+    if facts is not None:
+        return facts
+    digest = hashlib.blake2b(repr([len(p) for p in body]).encode(), digest_size=16)
+    text = "".join(body)
+    digest.update(text.encode("utf-8", "surrogatepass"))
+    return digest.digest(), text.count(" ") + max(0, len(body) - 1)
+
+
+class BodyFile:
+    """One build's bodies, appended to a nameless file in `folder`. Without a usable folder,
+    `keep` keeps bodies in memory, as records always did."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self._file: IO[bytes] | None = None
+        self._end = 0
+        self._pid = os.getpid()
+        try:
+            if folder is not None:
+                folder.mkdir(parents=True, exist_ok=True)
+            # open as long as a body refers to it: closed (and gone) with the last of them
+            self._file = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115
+        except OSError:
+            self._file = None
+
+    def keep(self, body: Sequence[str]) -> Sequence[str]:
+        """The body as a `StoredBody` in this file (itself when already stored or when there
+        is no file)."""
+        if self._file is None or isinstance(body, StoredBody) or os.getpid() != self._pid:
+            return body  # a forked process never appends: its offsets would clash
+        data = marshal.dumps(tuple(body))
+        os.pwrite(self._file.fileno(), data, self._end)
+        stored = StoredBody(self, self._end, len(data), len(body), body_facts(body))
+        self._end += len(data)
+        return stored
+
+    def read(self, offset: int, length: int) -> tuple[str, ...]:
+        assert self._file is not None  # only stored bodies read
+        value: tuple[str, ...] = marshal.loads(os.pread(self._file.fileno(), length, offset))
+        return value
+
+
+class StoredBody(Sequence[str]):
+    """A body's paragraphs, read from its `BodyFile` when they are used; equal to the tuple it
+    was made from, and pickled as that tuple (the load cache keeps tuples)."""
+
+    __slots__ = ("_count", "_file", "_length", "_offset", "facts")
+
+    def __init__(self, file: BodyFile, offset: int, length: int, count: int,
+                 facts: tuple[bytes, int]) -> None:
+        self._file, self._offset, self._length, self._count = file, offset, length, count
+        self.facts = facts
+
+    def paragraphs(self) -> tuple[str, ...]:
+        return self._file.read(self._offset, self._length)
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[str, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:
+        return self.paragraphs()[index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.paragraphs())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, StoredBody):
+            return self.facts == other.facts and self.paragraphs() == other.paragraphs()
+        return isinstance(other, tuple) and self.paragraphs() == other
+
+    def __hash__(self) -> int:
+        return hash(self.paragraphs())
+
+    def __repr__(self) -> str:
+        return repr(self.paragraphs())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return tuple, (self.paragraphs(),)
