@@ -269,17 +269,13 @@ def index_files(shards: Mapping[str, Sequence[SearchRecord]], language: str,
                 ) -> Iterator[tuple[str, ShardIndex]]:
     """Both indexes' parts for these shards (key -> records), made now, each yielded as soon as
     Pagefind returns its bundle. A shard's plain text is made when a Pagefind service takes it
-    (its compact block then too) and dropped with its bundle: a few shards' text at a time."""
-    blocks: dict[str, CompactBlock] = {}
-
-    def prepared() -> Iterator[tuple[str, Sequence[SearchRecord]]]:
-        for key, shard in shards.items():
-            plain = _plain(shard, text)
-            blocks[key] = compact_block(plain)
-            yield key, plain
-
-    for key, bundle in pagefind_bundles(prepared(), language):
-        yield key, ShardIndex(blocks.pop(key), bundle)
+    and dropped with its bundle (a few shards' text at a time); its compact block is made here
+    while the services index the next shards (made where the services take shards, it held
+    them up whenever another thread of the process had the GIL)."""
+    prepared = (((key, plain), plain) for key, shard in shards.items()
+                for plain in (_plain(shard, text),))
+    for (key, plain), bundle in pagefind_bundles(prepared, language):
+        yield key, ShardIndex(compact_block(plain), bundle)
 
 
 def assemble(parts: Sequence[tuple[str, ShardFiles]]) -> dict[str, IndexFile]:
