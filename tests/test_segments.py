@@ -51,6 +51,22 @@ def test_a_line_edited_by_hand_is_made_again(tmp_path: Path) -> None:
     assert made == ["b"]
 
 
+def test_a_live_file_taken_back_from_the_previous_build_finds_its_index(tmp_path: Path) -> None:
+    """An edit undone: the build takes the older file unchanged from the kept previous site
+    and streams nothing, so no index is saved for it; the next build finds the older index."""
+    segments = Segments(tmp_path / "live.jsonl", tmp_path / "live.index")
+    rows = {f"k{n}": f"row {n}" for n in range(20)}
+    older = write(segments, rows, [])
+    edited = {**rows, "k3": "row 3, edited at length", "k3b": "added"}
+    del edited["k3"]
+    write(segments, edited, [])
+    segments.live.write_bytes(older)  # the undo: the older file is back, no index written
+    made: list[str] = []
+    again = {("k7x" if k == "k7" else k): v for k, v in rows.items()}  # k7 edited
+    assert write(segments, again, made) == expected(again)
+    assert made == ["k7x"]  # not every line after the first edit, as with the newer index
+
+
 def test_an_index_of_another_stamp_is_not_used(tmp_path: Path) -> None:
     """Lines made by another tool version (or other columns) are made again."""
     rows = {"a": "one"}

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .buckets import write_pickle
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: the size of the file it was made for
 Located = tuple[int, int, int]  # (offset, length, CRC-32) of one line in the file
 
 
@@ -58,18 +58,38 @@ class Segments:
             if handle is not None:
                 os.close(handle)
         if self.index is not None:
-            write_pickle(self.index, (INDEX_VERSION, self.stamp, made))
+            if self.index.exists():
+                os.replace(self.index, self._previous())
+            write_pickle(self.index, (INDEX_VERSION, self.stamp, offset, made))
+
+    def _previous(self) -> Path:
+        assert self.index is not None
+        return self.index.with_name(self.index.name + ".prev")
 
     def _read_index(self) -> dict[str, Located]:
+        """The index of the live file: of the last two saved (a build that takes the file
+        unchanged from the kept previous site saves none, and that file is the older one's),
+        the one made for a file of the live file's size; a wrong pick only costs the lines
+        whose CRC then fails."""
         if not self.read or self.index is None:
             return {}
         try:
-            with self.index.open("rb") as handle:
-                version, stamp, found = pickle.load(handle)
-        except Exception:  # missing or damaged: every line is made again
+            size = os.stat(self.live).st_size
+        except OSError:
             return {}
+        indexes = [found for found in map(self._load, (self.index, self._previous()))
+                   if found is not None]
+        return next((lines for made_for, lines in indexes if made_for == size),
+                    indexes[0][1] if indexes else {})
+
+    def _load(self, path: Path) -> tuple[int, dict[str, Located]] | None:
+        try:
+            with path.open("rb") as handle:
+                version, stamp, size, found = pickle.load(handle)
+        except Exception:  # missing, damaged or another version's: not used
+            return None
         usable = version == INDEX_VERSION and stamp == self.stamp and isinstance(found, dict)
-        return found if usable else {}
+        return (size, found) if usable else None
 
 
 def _open(path: Path) -> int | None:
