@@ -67,6 +67,13 @@ def test_a_live_file_taken_back_from_the_previous_build_finds_its_index(tmp_path
     assert made == ["k7x"]  # not every line after the first edit, as with the newer index
 
 
+def test_indexes_of_the_last_few_files_are_kept(tmp_path: Path) -> None:
+    segments = Segments(tmp_path / "live.jsonl", tmp_path / "live.index")
+    for n in range(8):
+        write(segments, {f"a{n}": "x" * n}, [])
+    assert len(list((tmp_path / "live.index").iterdir())) == 4
+
+
 def test_an_index_of_another_stamp_is_not_used(tmp_path: Path) -> None:
     """Lines made by another tool version (or other columns) are made again."""
     rows = {"a": "one"}
@@ -91,7 +98,8 @@ def test_a_damaged_index_or_missing_file_costs_only_speed(tmp_path: Path) -> Non
     segments = Segments(tmp_path / "live.jsonl", tmp_path / "live.index")
     rows = {"a": "one", "b": "two"}
     write(segments, rows, [])
-    segments.index.write_bytes(b"not a pickle")  # type: ignore[union-attr]
+    for entry in segments.index.iterdir():  # type: ignore[union-attr]
+        entry.write_bytes(b"not a pickle")
     made: list[str] = []
     assert write(segments, rows, made) == expected(rows)
     assert made == ["a", "b"]

@@ -23,7 +23,8 @@ from pathlib import Path
 
 from .buckets import write_pickle
 
-INDEX_VERSION = 2  # 2: the size of the file it was made for
+INDEX_VERSION = 2  # 2: a folder of indexes by file size
+KEPT = 4  # indexes kept: the files of the last few builds
 Located = tuple[int, int, int]  # (offset, length, CRC-32) of one line in the file
 
 
@@ -58,38 +59,35 @@ class Segments:
             if handle is not None:
                 os.close(handle)
         if self.index is not None:
-            if self.index.exists():
-                os.replace(self.index, self._previous())
-            write_pickle(self.index, (INDEX_VERSION, self.stamp, offset, made))
+            self._save(offset, made)
 
-    def _previous(self) -> Path:
+    # The index is a folder of indexes named by the size of the file each was made for, the
+    # KEPT most recently used: undoing an edit takes the older file unchanged from the kept
+    # previous site (nothing is streamed, no index saved), and an index of another file than
+    # the live one would remake every line after the first that moved. A size shared by two
+    # files costs only the lines whose CRC fails.
+
+    def _save(self, size: int, made: dict[str, Located]) -> None:
         assert self.index is not None
-        return self.index.with_name(self.index.name + ".prev")
+        if self.index.is_file():  # an index of INDEX_VERSION 1 was one file
+            self.index.unlink()
+        write_pickle(self.index / f"{size}.pickle", (INDEX_VERSION, self.stamp, made))
+        kept = sorted(self.index.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns)
+        for old in kept[:-KEPT]:
+            old.unlink(missing_ok=True)
 
     def _read_index(self) -> dict[str, Located]:
-        """The index of the live file: of the last two saved (a build that takes the file
-        unchanged from the kept previous site saves none, and that file is the older one's),
-        the one made for a file of the live file's size; a wrong pick only costs the lines
-        whose CRC then fails."""
         if not self.read or self.index is None:
             return {}
         try:
-            size = os.stat(self.live).st_size
-        except OSError:
+            entry = self.index / f"{os.stat(self.live).st_size}.pickle"
+            with entry.open("rb") as handle:
+                version, stamp, found = pickle.load(handle)
+            os.utime(entry)  # used: kept longer
+        except Exception:  # missing or damaged: every line is made again
             return {}
-        indexes = [found for found in map(self._load, (self.index, self._previous()))
-                   if found is not None]
-        return next((lines for made_for, lines in indexes if made_for == size),
-                    indexes[0][1] if indexes else {})
-
-    def _load(self, path: Path) -> tuple[int, dict[str, Located]] | None:
-        try:
-            with path.open("rb") as handle:
-                version, stamp, size, found = pickle.load(handle)
-        except Exception:  # missing, damaged or another version's: not used
-            return None
         usable = version == INDEX_VERSION and stamp == self.stamp and isinstance(found, dict)
-        return (size, found) if usable else None
+        return found if usable else {}
 
 
 def _open(path: Path) -> int | None:
