@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsarchive.archive import entry_key, reading_minutes
-from newsarchive.bodies import BodyFile, StoredBody, body_facts
+from newsarchive.bodies import BodyFile, PackedBody, StoredBody, body_facts
 from newsarchive.cache import LoadCache
 from newsarchive.model import Article
 
@@ -29,8 +29,11 @@ def test_a_stored_body_is_the_tuple_it_was_made_from(bodies: list[tuple[str, ...
         if body:
             assert kept[-1] == body[-1]
         assert repr(kept) == repr(body)
-        assert pickle.loads(pickle.dumps(kept)) == body
-        assert type(pickle.loads(pickle.dumps(kept))) is tuple  # caches keep tuples
+        packed = pickle.loads(pickle.dumps(kept))
+        assert packed == body and type(packed) is PackedBody  # what caches keep
+        assert body_facts(packed) == body_facts(body) and len(packed) == len(body)
+        assert packed.paragraphs() == body and pickle.loads(pickle.dumps(packed)) == body
+        assert store.keep(packed) == body and isinstance(store.keep(packed), StoredBody)
         assert body_facts(kept) == body_facts(body)
         assert reading_minutes(kept) == reading_minutes(body)
         assert entry_key(("f",), kept) == entry_key(("f",), body)
@@ -75,5 +78,5 @@ def test_the_load_cache_gives_stored_bodies_and_saves_tuples(tmp_path: Path) -> 
     again = LoadCache(tmp_path / "loads.pickle", bodies=BodyFile(tmp_path)).get("a.md", "k" * 40)
     assert again is not None and isinstance(again[0].body, StoredBody)  # type: ignore[union-attr]
     plain = LoadCache(tmp_path / "loads.pickle").get("a.md", "k" * 40)
-    assert plain is not None and plain[0] == article
-    assert type(plain[0].body) is tuple  # type: ignore[union-attr]
+    assert plain is not None and plain[0] == article  # a PackedBody, without a BodyFile
+    assert type(plain[0].body) is PackedBody  # type: ignore[union-attr]

@@ -22,7 +22,7 @@ from .model import RAW, Article, Page, Problem, to_json
 from .render import BodyStore
 from .sources import LOADER_VERSION
 
-CACHE_VERSION = f"{__version__}/{LOADER_VERSION}/1"
+CACHE_VERSION = f"{__version__}/{LOADER_VERSION}/2"  # 2: bodies as `bodies.PackedBody`
 LoadResult = tuple[Article | None, tuple[Problem, ...]]
 
 

@@ -20,7 +20,7 @@ import jinja2
 
 from . import __version__
 from .archive import collect
-from .bodies import BodyFile
+from .bodies import BodyFile, PackedBody
 from .buckets import collector_paused
 from .cache import (
     BodyCache,
@@ -183,6 +183,8 @@ def _load_in_worker(index: int) -> Problem | tuple[str, tuple[Article | None,
         assert error is not None
         return error
     loaded, found = load_file(path, data)
+    if loaded is not None:  # one blob to send back, and packed here rather than in the build
+        loaded = dataclasses.replace(loaded, body=PackedBody.of(loaded.body))
     return content_key(data), (loaded, tuple(found))
 
 
