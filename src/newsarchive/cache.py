@@ -81,6 +81,10 @@ class LoadCache:
         save_buckets(self.path.with_suffix(""), CACHE_VERSION, self._old, self._new, self._dirty)
         self.path.unlink(missing_ok=True)  # the single file of earlier versions
 
+    def forget(self) -> None:
+        """Let go of every record held (after `save`, when the build needs no more)."""
+        self._old, self._new, self._dirty = {}, {}, set()
+
 
 class BodyCache:
     """Rendered Markdown bodies (HTML, plain text) between builds, by hash of their source.

@@ -55,6 +55,10 @@ class Derived:
         self._new[slot] = value
         return value  # type: ignore[return-value]
 
+    def forget(self) -> None:
+        """Let go of every value held (after `save`; values in use elsewhere stay alive)."""
+        self._old, self._new, self._dirty = {}, {}, set()
+
     def file(self, name: str) -> Path | None:
         """Where a product kept outside the buckets is saved (see `segments.py`)."""
         return None if self.path is None else self.path / name

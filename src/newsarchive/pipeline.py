@@ -215,13 +215,19 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
         with collector_paused():  # records, archive and pages are acyclic: nothing to collect
             articles, pages, found, skipped, late = plan_parts(
                 config, cache, progress, derived, clean=options.clean, beside=True, keys=keys)
+        count = len(articles)
+        planned: list[Sequence[Page]] = [pages]  # emptied by _render_and_write: let go once written
+        del articles, pages  # the pages hold what they show; the records themselves go
         saved: list[bool] = []
 
         def save_planned() -> None:
-            """The load cache and the derived memo are complete once the site is planned."""
+            """The load cache and the derived memo are complete once the site is planned;
+            saved, the build needs nothing more of them (their memory serves what follows)."""
             if not saved:
                 cache.save()
                 derived.save()
+                cache.forget()
+                derived.forget()
                 saved.append(True)
 
         def late_pages() -> Sequence[Page]:
@@ -230,15 +236,15 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
 
         try:
             rendered, written, render_problems, total = _render_and_write(
-                pages, config, None if options.clean else read_manifest(out), progress,
+                planned, config, None if options.clean else read_manifest(out), progress,
                 late_pages)
         finally:
             late.cancel()  # only does something when the build failed
         save_planned()
         bodies.save(BODIES)
         write_stamp(_cache_file(config, "stamp"), None if render_problems else BuildStamp(
-            key, _manifest_hash(out), len(articles), total, tuple(skipped), tuple(found)))
-    return BuildResult(out, len(articles), total, rendered, written, tuple(skipped),
+            key, _manifest_hash(out), count, total, tuple(skipped), tuple(found)))
+    return BuildResult(out, count, total, rendered, written, tuple(skipped),
                        tuple(problems + found + render_problems), time.perf_counter() - started)
 
 
@@ -340,15 +346,18 @@ def _cache_file(config: Config, kind: str = "loads") -> Path:
 
 
 def _render_and_write(
-    pages: Sequence[Page], config: Config, previous: Manifest | None, progress: Progress | None,
-    late: Callable[[], Sequence[Page]] = tuple,
+    planned: list[Sequence[Page]], config: Config, previous: Manifest | None,
+    progress: Progress | None, late: Callable[[], Sequence[Page]] = tuple,
 ) -> tuple[tuple[str, ...], tuple[str, ...], list[Problem], int]:
     """Render only pages whose fingerprint changed; carry the rest forward; swap atomically.
     Returns (pages rendered, files written, problems, number of pages).
 
-    `late` makes the pages that take long to plan (the search indexes): it runs beside the
-    rendering (`_Background`), so the indexes are made while templates render.
+    `planned` holds the planned pages and is emptied here, so they are let go once written:
+    what comes after (the late pages, the manifest) then reuses their memory. `late` makes the
+    pages that take long to plan (the search indexes): it runs beside the rendering
+    (`_Background`), so the indexes are made while templates render.
     """
+    pages = planned.pop()
     env = make_environment(config.templates_dir)
     fingerprints = page_fingerprints(pages, env)
     old_pages = previous.pages if previous else MappingProxyType({})
@@ -367,12 +376,13 @@ def _render_and_write(
     kept: dict[str, str] = {}
     rendered: set[str] = set()
     try:
-        batch = pages
+        batch, pages = pages, ()
         while True:
             rendered |= _write_batch(batch, fingerprints, old_pages, writer, kept, problems,
                                      env, config, progress)
             if late_pages is not None and batch is late_pages:
                 break
+            batch = ()  # written: let go before the late pages arrive
             if late_pages is None:
                 late_pages = late()
                 fingerprints.update(page_fingerprints(late_pages, env))
