@@ -18,10 +18,11 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, overload
+from typing import Any, overload
+
+from .spill import nameless_file
 
 
 def body_facts(body: Sequence[str]) -> tuple[bytes, int]:
@@ -42,16 +43,9 @@ class BodyFile:
     `keep` keeps bodies in memory, as records always did."""
 
     def __init__(self, folder: Path | None) -> None:
-        self._file: IO[bytes] | None = None
+        self._file = nameless_file(folder)  # closed (and gone) with the last body using it
         self._end = 0
         self._pid = os.getpid()
-        try:
-            if folder is not None:
-                folder.mkdir(parents=True, exist_ok=True)
-            # open as long as a body refers to it: closed (and gone) with the last of them
-            self._file = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115
-        except OSError:
-            self._file = None
 
     def keep(self, body: Sequence[str]) -> Sequence[str]:
         """The body as a `StoredBody` in this file (itself when already stored or when there

@@ -17,6 +17,17 @@ from pathlib import Path
 from typing import IO
 
 
+def nameless_file(folder: Path | None) -> IO[bytes] | None:
+    """A file with no name in `folder` (made if need be), or None when none can be made. It is
+    open as long as its holder lives: closed, and gone, when the holder is collected."""
+    try:
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+        return tempfile.TemporaryFile(dir=folder)
+    except OSError:
+        return None
+
+
 class SpillMemo:
     """`get(key, make)`: `make()` once per key and process; its text is kept in the file."""
 
@@ -50,11 +61,5 @@ class SpillMemo:
 
     def _start(self) -> None:
         self._pid, self._at, self._memory, self._end = os.getpid(), {}, {}, 0
-        self._file = None  # the parent's file object is left to the parent
-        try:
-            if self.folder is not None:
-                self.folder.mkdir(parents=True, exist_ok=True)
-            # open as long as the memo lives: closed (and gone) when the memo is collected
-            self._file = tempfile.TemporaryFile(dir=self.folder)  # noqa: SIM115
-        except OSError:
-            self._file = None  # an unwritable folder: keep values in memory, as before
+        # the parent's file is left to the parent; no file (an unwritable folder): in memory
+        self._file = nameless_file(self.folder)
