@@ -83,6 +83,11 @@ class PageWatch:
             self.problems.append(f"console {message.type} on {self.page.url}: {message.text}")
 
     def _on_failed(self, request: Request) -> None:
+        if request.failure == "net::ERR_ABORTED":
+            # cancelled by the browser because we navigated on (the search page's script was
+            # still importing pagefind.js after `load`): a missing file is an HTTP error or
+            # ERR_FILE_NOT_FOUND, a request refused by `_on_route` is ERR_FAILED
+            return
         self.problems.append(f"request failed: {request.url} ({request.failure})")
 
     def _on_response(self, response: Response) -> None:
