@@ -259,11 +259,9 @@ class BodyStore:
         key = self.key(source)
         self.used.add(key)
         found = (self.html, self.text)[part].get(key)
-        if found is not None:
-            return found
-        if self.spill is not None:
-            return self.spill.get((part, key), lambda: self._render(key, source)[part])
-        return self._render(key, source)[part]
+        if found is None and self.spill is not None:
+            found = self.spill.find((part, key))
+        return found if found is not None else self._render(key, source)[part]
 
     def _render(self, key: str, source: str) -> tuple[str, str]:
         if not self._chosen:
@@ -276,8 +274,8 @@ class BodyStore:
         if self.spill is None:
             self.html[key], self.text[key] = both
         else:  # both parts kept, whichever was asked for
-            self.spill.get((0, key), lambda: both[0])
-            self.spill.get((1, key), lambda: both[1])
+            self.spill.put((0, key), both[0])
+            self.spill.put((1, key), both[1])
         return both
 
 

@@ -29,7 +29,8 @@ def nameless_file(folder: Path | None) -> IO[bytes] | None:
 
 
 class SpillMemo:
-    """`get(key, make)`: `make()` once per key and process; its text is kept in the file."""
+    """Text by key, kept in the file: `get(key, make)` calls `make()` once per key and
+    process; `find` and `put` are its two halves."""
 
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder
@@ -40,24 +41,33 @@ class SpillMemo:
         self._end = 0
 
     def get(self, key: Hashable, make: Callable[[], str]) -> str:
+        found = self.find(key)
+        if found is None:
+            found = make()
+            self.put(key, found)
+        return found
+
+    def find(self, key: Hashable) -> str | None:
         if self._pid != os.getpid():  # a fork: the parent's file and offsets are not ours
             self._start()
         if self._file is None:
-            if key not in self._memory:
-                self._memory[key] = make()
-            return self._memory[key]
-        found = self._at.get(key)
-        if found is not None:
-            offset, length = found
-            return os.pread(self._file.fileno(), length, offset).decode("utf-8", "surrogatepass")
-        value = make()
-        if key in self._at:  # `make` kept it itself (a nested get for the same key)
-            return value
+            return self._memory.get(key)
+        at = self._at.get(key)
+        if at is None:
+            return None
+        offset, length = at
+        return os.pread(self._file.fileno(), length, offset).decode("utf-8", "surrogatepass")
+
+    def put(self, key: Hashable, value: str) -> None:
+        if self._pid != os.getpid():
+            self._start()
+        if self._file is None:
+            self._memory[key] = value
+            return
         data = value.encode("utf-8", "surrogatepass")
         os.pwrite(self._file.fileno(), data, self._end)
         self._at[key] = (self._end, len(data))
         self._end += len(data)
-        return value
 
     def _start(self) -> None:
         self._pid, self._at, self._memory, self._end = os.getpid(), {}, {}, 0
