@@ -24,7 +24,7 @@ from .archive import Archive, Entry, TermCount
 from .cite import CitationRecord, Citations, absolute_url, citations, record_for_entry
 from .config import Config
 from .derive import Derived
-from .model import Page
+from .model import Page, Pages
 from .render import body_plain_text
 from .segments import Segments
 
@@ -140,7 +140,7 @@ def _cell(value: object) -> str:
 
 def export_pages(archive: Archive, config: Config, site: SiteInfo,
                  cited: Mapping[str, tuple[CitationRecord, Citations]] | None = None,
-                 derived: Derived | None = None) -> tuple[Page, ...]:
+                 derived: Derived | None = None) -> Pages:
     """The data files, one `article.json` per article, and the About / Data page.
 
     The per-article files and the two whole-archive files are lazy pages: planning them costs
@@ -162,19 +162,23 @@ def export_pages(archive: Archive, config: Config, site: SiteInfo,
         return Page.stream(path, f"{name}|{whole}", lambda: segments.join(header, (
             (key, partial(_line, rows, e, encode)) for key, e in zip(keys, entries, strict=True))))
 
-    pages = [
+    pages = Pages([
         whole_file("articles.jsonl", b"", to_json_bytes),
         whole_file("articles.csv", csv_line(COLUMNS), _csv_row),
         Page.raw(f"{DATA}/outlets.csv", csv_bytes(
             ("key", "name", "page", "articles"), [_term_row(t) for t in archive.outlets])),
         Page.raw(f"{DATA}/authors.csv", csv_bytes(
             ("key", "name", "page", "articles", "outlets"), _author_rows(archive))),
-    ]
-    pages += (Page.lazy(e.url.removesuffix("index.html") + ARTICLE_JSON, f"json|{rows.key(e)}",
-                        lambda e=e: indented_json(rows.row(e)))  # type: ignore[misc]
-              for e in entries)
-    pages.append(about_page(archive, site))
-    return tuple(pages)
+    ])
+    pages.each(entries, lambda e: (Page.lazy(
+        e.url.removesuffix("index.html") + ARTICLE_JSON, f"json|{rows.key(e)}",
+        partial(_json_file, rows, e)),), 1)
+    pages.add((about_page(archive, site),))
+    return pages
+
+
+def _json_file(rows: _Rows, entry: Entry) -> bytes:
+    return indented_json(rows.row(entry))
 
 
 def _csv_row(row: Mapping[str, object]) -> bytes:

@@ -28,7 +28,7 @@ from .cite import (
 from .cite_formats import bibtex, csl_json, ris
 from .config import Config
 from .derive import Derived
-from .model import DateValue, Page
+from .model import DateValue, Page, Pages
 from .related import related_index
 
 CITE_FILES = (  # (file beside the article page, label, media type)
@@ -172,19 +172,27 @@ def article_extras(archive: Archive, config: Config, cited: Cited | None = None,
     return extras
 
 
-def cite_pages(archive: Archive, config: Config, cited: Cited | None = None) -> tuple[Page, ...]:
-    """BibTeX, RIS and CSL-JSON files beside each article page."""
-    cited = cited_entries(archive, config) if cited is None else cited
-    pages: list[Page] = []
-    for entry in archive.entries:
-        record = cited[entry.url][0]
+def cite_pages(archive: Archive, config: Config, cited: Cited | None = None) -> Pages:
+    """BibTeX, RIS and CSL-JSON files beside each article page (made when asked for)."""
+    found = cited_entries(archive, config) if cited is None else cited
+
+    def files(entry: Entry) -> tuple[Page, ...]:
+        record = found[entry.url][0]
         folder = entry.url.removesuffix("index.html")
         key = cite_key(entry, config)
-        pages += [Page.lazy(folder + name, f"{name}|{key}",
-                            lambda r=record, f=fmt: f(r).encode("utf-8"))  # type: ignore[misc]
-                  for name, fmt in (("cite.bib", bibtex), ("cite.ris", ris),
-                                    ("cite.json", csl_json))]
-    return tuple(pages)
+        return tuple(Page.lazy(folder + name, f"{name}|{key}", partial(_encoded, fmt, record))
+                     for name, fmt in CITE_FORMATS)
+
+    pages = Pages()
+    pages.each(archive.entries, files, len(CITE_FORMATS))
+    return pages
+
+
+CITE_FORMATS = (("cite.bib", bibtex), ("cite.ris", ris), ("cite.json", csl_json))
+
+
+def _encoded(fmt: Callable[[CitationRecord], str], record: CitationRecord) -> bytes:
+    return fmt(record).encode("utf-8")
 
 
 def crawler_pages(pages: Sequence[Page], config: Config) -> tuple[Page, ...]:

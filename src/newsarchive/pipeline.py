@@ -262,7 +262,7 @@ def plan(config: Config, cache: LoadCache, progress: Progress | None = None,
 def plan_parts(config: Config, cache: LoadCache, progress: Progress | None = None,
                derived: Derived | None = None, clean: bool = False, beside: bool = False,
                keys: Mapping[Path, str] | None = None
-               ) -> tuple[tuple[Article, ...], tuple[Page, ...], list[Problem],
+               ) -> tuple[tuple[Article, ...], Sequence[Page], list[Problem],
                           list[tuple[str, str]], _Background]:
     """`plan`, with the search index files (the slow part) left to `late.result()`.
 
@@ -287,10 +287,17 @@ def plan_parts(config: Config, cache: LoadCache, progress: Progress | None = Non
     return articles, pages, found, skipped, late
 
 
-def page_fingerprints(pages: Sequence[Page], env: jinja2.Environment) -> dict[str, str]:
-    """Each page's fingerprint (context + template closure + tool version), as the manifest holds."""
-    hashes = {RAW: "raw", **template_hashes(env, sorted({p.template for p in pages} - {RAW}))}
-    return {p.path: page_fingerprint(p, hashes[p.template]) for p in pages}
+def page_fingerprints(pages: Iterable[Page], env: jinja2.Environment) -> dict[str, str]:
+    """Each page's fingerprint (context + template closure + tool version), as the manifest holds.
+    One pass: pages made per item (`Pages.each`) are made once here."""
+    hashes = {RAW: "raw"}
+    fingerprints: dict[str, str] = {}
+    for page in pages:
+        template = page.template
+        if template not in hashes:
+            hashes.update(template_hashes(env, (template,)))
+        fingerprints[page.path] = page_fingerprint(page, hashes[template])
+    return fingerprints
 
 
 def _stamp_parts(config: Config) -> list[str]:
@@ -468,25 +475,26 @@ def _write_batch(pages: Sequence[Page], fingerprints: Mapping[str, str],
                  old_pages: Mapping[str, str], writer: SiteWriter, kept: dict[str, str],
                  problems: list[Problem], env: jinja2.Environment, config: Config,
                  progress: Progress | None) -> set[str]:
-    """Reuse, carry or render each page of one batch into the writer; the paths rendered."""
+    """Reuse, carry or render each page of one batch into the writer; the paths rendered.
+    Pages to render are kept by their place in `pages`, not held: they are made again where
+    they render (`Pages`)."""
     todo: set[str] = set()
-    for page in pages:
+    raw: list[int] = []  # first: the whole-archive data files are the slowest single pages
+    templated: list[int] = []
+    work = 0  # pages whose bytes are made already (small data files) need no pool
+    for index, page in enumerate(pages):
         path = page.path
         changed = old_pages.get(path) != fingerprints[path]
         if writer.reuse(path, fingerprints[path]) or (not changed and writer.carry(path)):
             kept[path] = fingerprints[path]
-        else:
-            todo.add(path)
-    # raw pages first: the whole-archive data files are the slowest single pages
-    to_render = sorted((p for p in pages if p.path in todo),
-                       key=lambda p: p.template != RAW)
-    for page in to_render:
-        writer.prepare(page.path)
-    # pages whose bytes are made already (the compact search index, small data files) only
-    # need writing: no pool
-    work = sum(1 for p in to_render if p.template != RAW or "data" not in p.context)
+            continue
+        todo.add(path)
+        writer.prepare(path)
+        (templated if page.template != RAW else raw).append(index)
+        work += page.template != RAW or "data" not in page.context
+    to_render = raw + templated
     for done, (path, written, error) in enumerate(_render_all(
-            to_render, env, config, _workers(config, work), writer.sink), 1):
+            pages, to_render, env, config, _workers(config, work), writer.sink), 1):
         if written is None:
             problems.append(Problem(Path(path), f"page not written: {error}", "render.failed",
                                     None, "error"))
@@ -507,17 +515,18 @@ def _workers(config: Config, count: int) -> int:
 Made = tuple[str, bool | None, str | None]  # (path, bytes written (False: linked), error)
 
 
-def _render_all(pages: Sequence[Page], env: jinja2.Environment, config: Config, workers: int,
-                sink: Sink) -> Iterator[Made]:
-    """Render and store each page, in a process pool when it pays (the render stage is pure).
+def _render_all(pages: Sequence[Page], order: Sequence[int], env: jinja2.Environment,
+                config: Config, workers: int, sink: Sink) -> Iterator[Made]:
+    """Render and store pages[i] for each i of `order`, in a process pool when it pays (the
+    render stage is pure).
 
     Workers store the files they render, so only a flag per page comes back.
     """
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from (_make_one(env, page, sink) for page in pages)
+        yield from (_make_one(env, pages[index], sink) for index in order)
         return
     # Forked workers inherit the pages, so contexts are never pickled.
-    chunk = max(1, min(64, len(pages) // (workers * 8)))
+    chunk = max(1, min(64, len(order) // (workers * 8)))
     parent = os.getpid()
     # The planned pages stay out of the workers' cycle collections: a collection would walk
     # them, and touching them copies the memory the workers share with this process.
@@ -527,7 +536,7 @@ def _render_all(pages: Sequence[Page], env: jinja2.Environment, config: Config, 
                                  initializer=_init_worker,
                                  initargs=(config.templates_dir, config.cache_dir, pages, sink, parent)
                                  ) as pool:
-            yield from pool.map(_render_in_worker, range(len(pages)), chunksize=chunk)
+            yield from pool.map(_render_in_worker, order, chunksize=chunk)
     finally:
         gc.unfreeze()
 

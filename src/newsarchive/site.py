@@ -30,7 +30,7 @@ from .derive import Derived
 from .export import export_pages
 from .feeds import feed_pages
 from .metadata import article_extras, cite_pages, cited_entries, crawler_pages
-from .model import Page
+from .model import Page, Pages
 from .search import search_pages
 
 STATIC_ASSETS = (("assets/style.css", "static/style.css"),)  # (output path, template name)
@@ -84,7 +84,7 @@ class YearRow:
 
 @collector_paused()  # ~30,000 pages of acyclic records: a collection would find nothing
 def plan_site(archive: Archive, config: Config, derived: Derived | None = None,
-              search_index: bool = True) -> tuple[Page, ...]:
+              search_index: bool = True) -> Pages:
     """Every page of the site in a fixed order: home, articles, listings, indexes, 404, assets.
 
     `derived` keeps per-article products (citations, export rows) between builds; without
@@ -93,38 +93,39 @@ def plan_site(archive: Archive, config: Config, derived: Derived | None = None,
     derived = Derived() if derived is None else derived
     site = site_info(config)
     size = max(1, config.page_size)
-    pages: list[Page] = [*listing_pages(site, "home", HOME, archive.summaries, size)]
+    pages = Pages(listing_pages(site, "home", HOME, archive.summaries, size))
     cited = cited_entries(archive, config, derived)  # one record per article: pages, files, export
     extras = article_extras(archive, config, cited, derived)  # citations, related, meta: once
-    pages += (Page(e.url, "article.html",
-                   _context(site, e.url, e.title, article=e, **extras(e))) for e in archive.entries)
+    pages.each(archive.entries, lambda e: (Page(e.url, "article.html", _context(
+        site, e.url, e.title, article=e, **extras(e))),), 1)
     for kind, heading, path, attribute in TERM_INDEXES:
         rows: tuple[TermCount, ...] = getattr(archive, attribute)
         index: Mapping[str, tuple[Summary, ...]] = getattr(archive, f"by_{kind}")
-        pages.append(Page(path, "terms.html",
-                          _context(site, path, heading, kind=kind, terms=rows)))
+        listings = [Page(path, "terms.html", _context(site, path, heading, kind=kind, terms=rows))]
         for row in rows:
-            pages += listing_pages(site, kind, row.term, index[row.term.key], size)
+            listings += listing_pages(site, kind, row.term, index[row.term.key], size)
+        pages.add(listings)
     years = tuple(YearRow(row, archive.months.get(row.term.key, ())) for row in archive.years)
-    pages.append(Page(YEARS_PATH, "years.html", _context(
+    listings = [Page(YEARS_PATH, "years.html", _context(
         site, YEARS_PATH, "Years", kind="years", years=years,
-        undated=TermCount(UNDATED, len(archive.undated)))))
+        undated=TermCount(UNDATED, len(archive.undated))))]
     for row in archive.years:
         months = archive.months.get(row.term.key, ())
-        pages += listing_pages(site, "year", row.term, archive.by_year[row.term.key], size,
-                               months=months)
+        listings += listing_pages(site, "year", row.term, archive.by_year[row.term.key], size,
+                                  months=months)
         for month in months:
-            pages += listing_pages(site, "month", month.term, archive.by_month[month.term.key],
-                                   size)
-    pages += listing_pages(site, "undated", UNDATED, archive.undated, size)
-    pages.append(Page("404.html", "404.html",
-                      _context(site, "404.html", "Page not found")))
-    pages += (Page(path, template, {}) for path, template in STATIC_ASSETS)
-    pages += [*feed_pages(archive, config), *cite_pages(archive, config, cited),
-              *export_pages(archive, config, site, cited, derived)]
-    pages += crawler_pages(pages, config)
-    pages += search_pages(archive, config, index=search_index)
-    return tuple(pages)
+            listings += listing_pages(site, "month", month.term,
+                                      archive.by_month[month.term.key], size)
+    listings += listing_pages(site, "undated", UNDATED, archive.undated, size)
+    listings.append(Page("404.html", "404.html", _context(site, "404.html", "Page not found")))
+    listings += (Page(path, template, {}) for path, template in STATIC_ASSETS)
+    pages.add(listings)
+    pages.add(feed_pages(archive, config))
+    pages.add(cite_pages(archive, config, cited))
+    pages.add(export_pages(archive, config, site, cited, derived))
+    pages.add(crawler_pages(pages, config))
+    pages.add(search_pages(archive, config, index=search_index))
+    return pages
 
 
 def listing_pages(site: SiteInfo, kind: str, term: Term, items: Sequence[Summary], size: int,
