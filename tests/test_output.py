@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 from pathlib import Path
 from types import MappingProxyType
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from newsarchive import output
 from newsarchive.output import (
+    MANIFEST_VERSION,
     MARKER,
     Manifest,
     OutputError,
@@ -243,3 +247,15 @@ def test_a_clean_build_recycles_the_spare_folder_but_trusts_none_of_its_files(
     assert (out / "a.html").read_bytes() == b"a1"
     assert not (out / "old.html").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == [".build.spare", "build"]
+
+
+@given(st.lists(st.text(min_size=1), max_size=12, unique=True),
+       st.dictionaries(st.text(), st.text(max_size=5), max_size=12), st.integers(1, 4))
+def test_manifest_bytes_are_json_in_any_number_of_pieces(
+        files: list[str], pages: dict[str, str], size: int) -> None:
+    """The manifest is written in pieces (never whole in memory); read back, it is the same."""
+    manifest = Manifest("9.9", MappingProxyType(pages), tuple(files))
+    data = b"".join(manifest.chunks(size))
+    assert data == manifest.to_bytes() and data.endswith(b"}\n")
+    assert json.loads(data) == {"version": MANIFEST_VERSION, "tool": "9.9", "pages": pages,
+                                "files": files}

@@ -158,15 +158,17 @@ def cite_key(entry: Entry, config: Config) -> str:
 def article_extras(archive: Archive, config: Config, cited: Cited | None = None,
                    derived: Derived | None = None) -> Callable[[Entry], dict[str, object]]:
     """What the article page's context gets besides the entry; related lists are computed
-    here once for the whole archive, the tags for machines once per content (`derived`)."""
+    here once for the whole archive, the tags for machines once per content (`derived`).
+    Everything is taken from `derived` here: pages are made again after it is let go."""
     derived = Derived() if derived is None else derived
     related = related_index(archive, derived)
     cited = cited_entries(archive, config) if cited is None else cited
+    metas = {e.url: derived.get("meta", meta_key(e, config), partial(article_meta, e, config))
+             for e in archive.entries}
 
     def extras(entry: Entry) -> dict[str, object]:
         record, styled = cited[entry.url]
-        meta = derived.get("meta", meta_key(entry, config), partial(article_meta, entry, config))
-        return {"citations": styled, "related": related[entry.url], "meta": meta,
+        return {"citations": styled, "related": related[entry.url], "meta": metas[entry.url],
                 "downloads": downloads(entry, record.key)}
 
     return extras

@@ -1,0 +1,63 @@
+"""`Pages`: a sequence of pages some of which are made per item whenever asked for."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsarchive.model import Page, Pages
+
+# a part: ("made", n pages) or ("each", n items, per)
+PARTS = st.lists(st.one_of(
+    st.tuples(st.just("made"), st.integers(0, 4), st.just(1)),
+    st.tuples(st.just("each"), st.integers(0, 4), st.integers(1, 3)),
+), max_size=6)
+
+
+def build(parts: list[tuple[str, int, int]]) -> tuple[Pages, list[Page]]:
+    """The Pages for `parts` and the plain list it must equal."""
+    pages, expected = Pages(), []
+    for number, (kind, count, per) in enumerate(parts):
+        if kind == "made":
+            made = [Page(f"{number}/{i}.html", "t.html") for i in range(count)]
+            pages.add(made)
+            expected += made
+        else:
+            def make(item: int, number: int = number, per: int = per) -> tuple[Page, ...]:
+                return tuple(Page(f"{number}/{item}/{k}.html", "t.html") for k in range(per))
+            items = list(range(count))
+            pages.each(items, make, per)
+            expected += [page for item in items for page in make(item)]
+    return pages, expected
+
+
+@given(PARTS)
+def test_pages_equal_the_pages_they_stand_for(parts: list[tuple[str, int, int]]) -> None:
+    pages, expected = build(parts)
+    assert len(pages) == len(expected)
+    assert list(pages) == expected
+    assert [pages[i] for i in range(len(expected))] == expected
+    assert [pages[-i] for i in range(1, len(expected) + 1)] == expected[::-1]
+    assert pages[1:-1:2] == tuple(expected[1:-1:2])
+    copy = Pages()
+    copy.add(pages)  # another Pages: its parts taken as they are, still made when asked
+    assert list(copy) == expected
+    for bad in (len(expected), -len(expected) - 1):
+        with pytest.raises(IndexError):
+            pages[bad]
+
+
+def test_pages_made_per_item_are_made_only_when_asked_for() -> None:
+    made: list[str] = []
+
+    def make(item: str) -> tuple[Page, Page]:
+        made.append(item)
+        return Page(f"{item}/a", "t.html"), Page(f"{item}/b", "t.html")
+
+    pages = Pages([Page("index.html", "home.html")])
+    pages.each(("x", "y", "z"), make, 2)
+    assert len(pages) == 7 and made == []
+    assert pages[4].path == "y/b" and made == ["y"]
+    assert [p.path for p in pages][-2:] == ["z/a", "z/b"]
+    assert made == ["y", "x", "y", "z"]  # each item once per pass, nothing kept
