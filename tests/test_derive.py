@@ -66,3 +66,19 @@ def test_clean_reads_nothing_but_saves(tmp_path: Path) -> None:
     assert clean.get("row", key(1), lambda: "new") == "new"
     clean.save()
     assert Derived(folder).get("row", key(1), lambda: "other") == "new"
+
+
+def test_kept_values_are_handles_saved_as_their_values(tmp_path: Path) -> None:
+    folder = tmp_path / "memo"
+    first = Derived(folder)
+    made: list[int] = []
+    kept = first.kept("cite", key(1), lambda: made.append(1) or ("apa", "mla"))  # type: ignore[func-returns-value]
+    assert kept.value() == ("apa", "mla") and kept.key == key(1)
+    assert first.kept("cite", key(1), lambda: ("again",)) is kept and made == [1]
+    assert first.get("cite", key(1), lambda: ("again",)) == ("apa", "mla")  # get reads it
+    first.save()
+    first.forget()
+    assert kept.value() == ("apa", "mla")  # a handle outlives the memo
+    second = Derived(folder)
+    again = second.kept("cite", key(1), lambda: ("made again",))
+    assert again.value() == ("apa", "mla") and second.made == 0

@@ -1,15 +1,16 @@
-"""SpillMemo: values made once per key and process, kept in a nameless file, not in memory."""
+"""SpillMemo and KeptFile: values kept in a nameless file, not in memory."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsarchive.spill import SpillMemo
+from newsarchive.spill import Kept, KeptFile, SpillMemo, resolved
 
 
 def test_values_come_back_and_are_made_once(tmp_path: Path) -> None:
@@ -62,3 +63,39 @@ def test_a_forked_process_starts_its_own_file(tmp_path: Path) -> None:
     child.join()
     assert memo.get("k", lambda: "lost") == "parent"  # the child wrote nothing into ours
     assert os.getpid() == memo._pid
+
+
+def _read_kept(kept: Kept[object], queue: multiprocessing.Queue[object]) -> None:
+    queue.put(kept.value())
+
+
+def test_kept_values_live_in_the_file_and_stand_for_their_values(tmp_path: Path) -> None:
+    store = KeptFile(tmp_path)
+    value = {"title": "Ceasefire ☃", "n": (1, 2.5, None)}
+    kept = store.keep("key-1", value)
+    assert kept._value is None and kept._file is store  # the handle holds no value
+    assert kept.value() == value and kept.value() is not value  # read back, each time
+    assert kept.key == "key-1" and kept == value and kept == store.keep("key-2", dict(value))
+    assert pickle.loads(pickle.dumps(kept)) == value  # pickled, a handle is its value
+    assert type(pickle.loads(pickle.dumps([kept]))[0]) is dict
+    assert list(tmp_path.iterdir()) == []  # nameless
+    context = multiprocessing.get_context("fork")  # a forked renderer reads its parent's file
+    queue: multiprocessing.Queue[object] = context.Queue()
+    child = context.Process(target=_read_kept, args=(kept, queue))
+    child.start()
+    assert queue.get(timeout=30) == value
+    child.join()
+
+
+def test_without_a_folder_kept_values_stay_in_memory() -> None:
+    kept = KeptFile(None).keep("k", ("a", "b"))
+    assert kept._file is None and kept.value() == ("a", "b")
+
+
+def test_a_context_is_resolved_for_its_template(tmp_path: Path) -> None:
+    store = KeptFile(tmp_path)
+    plain = {"title": "T", "n": 3}
+    assert resolved(plain) is plain  # nothing kept: the same mapping
+    context = {"title": "T", "meta": store.keep("m", ("tags", "json"))}
+    assert resolved(context) == {"title": "T", "meta": ("tags", "json")}
+    assert isinstance(context["meta"], Kept)  # the page's own context is left as it was

@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from . import __version__
 from .buckets import bucket_of, read_buckets, save_buckets
+from .spill import Kept, KeptFile
 
 T = TypeVar("T")
 VERSION = f"{__version__}/derived/2"
@@ -38,6 +39,7 @@ class Derived:
         self._new: dict[tuple[str, str], object] = {}
         self.made = 0  # values computed in this build (the rest came from the saved memo)
         self._dirty: set[str] = set()  # buckets to write: a value made, or a file unreadable
+        self._file = KeptFile(None if path is None else path.parent)
         if read and path is not None:
             self._old, self._dirty = read_buckets(path, VERSION)
 
@@ -45,7 +47,8 @@ class Derived:
         """The value for (kind, key); `key` must capture everything `make` reads."""
         slot = (kind, key)
         if slot in self._new:
-            return self._new[slot]  # type: ignore[return-value]
+            found = self._new[slot]
+            return found.value() if isinstance(found, Kept) else found  # type: ignore[return-value]
         if slot in self._old:
             value = self._old[slot]
         else:
@@ -54,6 +57,18 @@ class Derived:
             self._dirty.add(bucket_of(key))
         self._new[slot] = value
         return value  # type: ignore[return-value]
+
+    def kept(self, kind: str, key: str, make: Callable[[], T]) -> Kept[T]:
+        """`get`, for a value held until pages render: it is kept in a file, and the memo and
+        the caller hold a handle (`spill.Kept`, its `key` the memo's key)."""
+        slot = (kind, key)
+        found = self._new.get(slot)
+        if isinstance(found, Kept):
+            return found
+        value = self.get(kind, key, make)
+        handle = self._file.keep(key, value)
+        self._new[slot] = handle  # saved as its value (`Kept.__reduce__`)
+        return handle
 
     def forget(self) -> None:
         """Let go of every value held (after `save`; values in use elsewhere stay alive)."""

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .archive import Archive, Entry, TermCount
-from .cite import CitationRecord, Citations, absolute_url, citations, record_for_entry
+from .cite import Citations, absolute_url, citations, record_for_entry
 from .config import Config
 from .derive import Derived
 from .model import Page, Pages
@@ -29,6 +29,7 @@ from .render import body_plain_text
 from .segments import Segments
 
 if TYPE_CHECKING:
+    from .metadata import Cited
     from .site import SiteInfo
 
 DATA = "data"
@@ -139,7 +140,7 @@ def _cell(value: object) -> str:
 
 
 def export_pages(archive: Archive, config: Config, site: SiteInfo,
-                 cited: Mapping[str, tuple[CitationRecord, Citations]] | None = None,
+                 cited: Cited | None = None,
                  derived: Derived | None = None) -> Pages:
     """The data files, one `article.json` per article, and the About / Data page.
 
@@ -193,8 +194,7 @@ class _Rows:
     """Each entry's export row, made when a file needs it and not kept: a row holds the whole
     body twice (source and plain text), and the whole-archive files are streamed."""
 
-    def __init__(self, config: Config, cited: Mapping[str, tuple[CitationRecord, Citations]]
-                 | None) -> None:
+    def __init__(self, config: Config, cited: Cited | None) -> None:
         self.config, self.cited = config, cited
 
     def key(self, entry: Entry) -> str:
@@ -202,7 +202,7 @@ class _Rows:
         return f"{entry.key}|{self.config.base_url}|{self.config.language}"
 
     def row(self, entry: Entry) -> dict[str, object]:
-        styled = self.cited[entry.url][1] if self.cited else None
+        styled = self.cited[entry.url].styled.value() if self.cited else None
         return article_row(entry, self.config, styled)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from typing import ClassVar
 
 from .archive import Archive, Entry, record_key
@@ -30,6 +30,7 @@ from .config import Config
 from .derive import Derived
 from .model import DateValue, Page, Pages
 from .related import related_index
+from .spill import Kept
 
 CITE_FILES = (  # (file beside the article page, label, media type)
     ("cite.bib", "BibTeX", "application/x-bibtex"),
@@ -134,20 +135,34 @@ def downloads(entry: Entry, key: str) -> tuple[Download, ...]:
                  for name, label, _ in CITE_FILES)
 
 
-Cited = Mapping[str, tuple[CitationRecord, Citations]]  # entry URL -> its record and styles
+@dataclass(frozen=True, slots=True)
+class Cite:
+    """One entry's citation, as planning holds it: the record's key (the download names) and
+    its styled citations, kept in a file until a page shows them (`Derived.kept`). The record
+    itself is made again where a file needs it (`record_for_entry`: cheap, unlike the styles)."""
+
+    bibkey: str
+    styled: Kept[Citations]
+
+
+Cited = Mapping[str, Cite]  # entry URL -> its citation
 
 
 def cited_entries(archive: Archive, config: Config, derived: Derived | None = None) -> Cited:
-    """Every entry's citation record and styled citations, made once for the article pages,
-    the citation files and the data export (and kept between builds by `derived`)."""
+    """Every entry's styled citations, made once for the article pages and the data export
+    (and kept between builds by `derived`)."""
     derived = Derived() if derived is None else derived
-    found: dict[str, tuple[CitationRecord, Citations]] = {}
+    found: dict[str, Cite] = {}
     for entry in archive.entries:
-        def make(entry: Entry = entry) -> tuple[CitationRecord, Citations]:
-            record = record_for_entry(entry, config.base_url, config.language)
-            return record, citations(record)
-        found[entry.url] = derived.get("cite/2", cite_key(entry, config), make)
+        found[entry.url] = _cite(entry, config, derived)
     return found
+
+
+def _cite(entry: Entry, config: Config, derived: Derived) -> Cite:
+    key = cite_key(entry, config)
+    record = cache(partial(record_for_entry, entry, config.base_url, config.language))
+    return Cite(derived.get("bibkey", key, lambda: record().key),
+                derived.kept("cite/3", key, lambda: citations(record())))
 
 
 def cite_key(entry: Entry, config: Config) -> str:
@@ -163,26 +178,26 @@ def article_extras(archive: Archive, config: Config, cited: Cited | None = None,
     derived = Derived() if derived is None else derived
     related = related_index(archive, derived)
     cited = cited_entries(archive, config) if cited is None else cited
-    metas = {e.url: derived.get("meta", meta_key(e, config), partial(article_meta, e, config))
+    metas = {e.url: derived.kept("meta/2", meta_key(e, config), partial(article_meta, e, config))
              for e in archive.entries}
 
     def extras(entry: Entry) -> dict[str, object]:
-        record, styled = cited[entry.url]
-        return {"citations": styled, "related": related[entry.url], "meta": metas[entry.url],
-                "downloads": downloads(entry, record.key)}
+        cite = cited[entry.url]
+        return {"citations": cite.styled, "related": related[entry.url],
+                "meta": metas[entry.url], "downloads": downloads(entry, cite.bibkey)}
 
     return extras
 
 
-def cite_pages(archive: Archive, config: Config, cited: Cited | None = None) -> Pages:
-    """BibTeX, RIS and CSL-JSON files beside each article page (made when asked for)."""
-    found = cited_entries(archive, config) if cited is None else cited
+def cite_pages(archive: Archive, config: Config) -> Pages:
+    """BibTeX, RIS and CSL-JSON files beside each article page (made when asked for, each
+    from the entry's record, made there)."""
 
     def files(entry: Entry) -> tuple[Page, ...]:
-        record = found[entry.url][0]
         folder = entry.url.removesuffix("index.html")
         key = cite_key(entry, config)
-        return tuple(Page.lazy(folder + name, f"{name}|{key}", partial(_encoded, fmt, record))
+        return tuple(Page.lazy(folder + name, f"{name}|{key}",
+                               partial(_encoded, fmt, entry, config))
                      for name, fmt in CITE_FORMATS)
 
     pages = Pages()
@@ -193,8 +208,8 @@ def cite_pages(archive: Archive, config: Config, cited: Cited | None = None) -> 
 CITE_FORMATS = (("cite.bib", bibtex), ("cite.ris", ris), ("cite.json", csl_json))
 
 
-def _encoded(fmt: Callable[[CitationRecord], str], record: CitationRecord) -> bytes:
-    return fmt(record).encode("utf-8")
+def _encoded(fmt: Callable[[CitationRecord], str], entry: Entry, config: Config) -> bytes:
+    return fmt(record_for_entry(entry, config.base_url, config.language)).encode("utf-8")
 
 
 def crawler_pages(pages: Sequence[Page], config: Config) -> tuple[Page, ...]:

@@ -237,6 +237,10 @@ def to_json(value: object) -> object:
     """
     import dataclasses as _dc
 
+    from .spill import Kept
+
+    if isinstance(value, Kept):  # what a template sees
+        return value.value()
     if _dc.is_dataclass(value) and not isinstance(value, type):
         return {f.name: getattr(value, f.name) for f in _dc.fields(value)}
     if isinstance(value, (Path, PurePosixPath)):

@@ -29,7 +29,7 @@ except ImportError:  # older or pure-Python markupsafe: the same text, as a Mark
 
 from .archive import MONTH_NAMES
 from .model import DateValue, Page
-from .spill import SpillMemo
+from .spill import SpillMemo, resolved
 
 if TYPE_CHECKING:
     from .markdown_engine import Accelerator
@@ -73,7 +73,7 @@ def render_page(env: jinja2.Environment, page: Page) -> bytes:
         raise ValueError(f"{page.path}: no template; its bytes are made elsewhere")
     if page.template.startswith(STATIC_PREFIX):
         return static_bytes(env, page.template)
-    return env.get_template(page.template).render(page.context).encode("utf-8")
+    return env.get_template(page.template).render(resolved(page.context)).encode("utf-8")
 
 
 class PlainEscapeCodeGenerator(jinja2.compiler.CodeGenerator):

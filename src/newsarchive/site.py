@@ -121,7 +121,7 @@ def plan_site(archive: Archive, config: Config, derived: Derived | None = None,
     listings += (Page(path, template, {}) for path, template in STATIC_ASSETS)
     pages.add(listings)
     pages.add(feed_pages(archive, config))
-    pages.add(cite_pages(archive, config, cited))
+    pages.add(cite_pages(archive, config))
     pages.add(export_pages(archive, config, site, cited, derived))
     pages.add(crawler_pages(pages, config))
     pages.add(search_pages(archive, config, index=search_index))

@@ -1,4 +1,5 @@
-"""A memo whose values live in an unlinked temporary file, not in memory.
+"""Values that live in an unlinked temporary file, not in memory: a memo of text
+(`SpillMemo`) and single values behind handles (`KeptFile`, `Kept`).
 
 Some products are made once and wanted again much later in the same process: an article's
 Atom entry is in every feed the article is in (at 5,000 articles, 16,000 feed items of 5,000
@@ -11,10 +12,13 @@ killed build leaves nothing behind. Each process (a forked worker too) starts it
 from __future__ import annotations
 
 import os
+import pickle
 import tempfile
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, ClassVar, Generic, TypeVar
+
+T = TypeVar("T")
 
 
 def nameless_file(folder: Path | None) -> IO[bytes] | None:
@@ -73,3 +77,77 @@ class SpillMemo:
         self._pid, self._at, self._memory, self._end = os.getpid(), {}, {}, 0
         # the parent's file is left to the parent; no file (an unwritable folder): in memory
         self._file = nameless_file(self.folder)
+
+
+class KeptFile:
+    """Values pickled into a nameless file in `folder`, each held by a small `Kept` handle.
+
+    For per-article products made while planning and read only when a page is rendered (the
+    styled citations, the tags for machines): held in memory they were ~2.5 KB an article in
+    the build's process and in every process forked from it. Without a file (no usable
+    folder, or in a forked process, whose offsets would clash with its parent's), a handle
+    holds its value itself.
+    """
+
+    def __init__(self, folder: Path | None) -> None:
+        # no folder: values stay in memory; the file is closed (and gone) with its last handle
+        self._file = None if folder is None else nameless_file(folder)
+        self._end = 0
+        self._pid = os.getpid()
+
+    def keep(self, key: str, value: T) -> Kept[T]:
+        if self._file is None or os.getpid() != self._pid:
+            return Kept(key, None, 0, 0, value)
+        blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        os.pwrite(self._file.fileno(), blob, self._end)
+        kept: Kept[T] = Kept(key, self, self._end, len(blob))
+        self._end += len(blob)
+        return kept
+
+    def read(self, offset: int, length: int) -> bytes:
+        assert self._file is not None
+        return os.pread(self._file.fileno(), length, offset)
+
+
+class Kept(Generic[T]):
+    """A value in a `KeptFile`, read by `value()`. A page's fingerprint reads only `key` (it
+    names everything the value was made from: KEYED); rendering reads the value (`resolved`);
+    pickled and compared, a handle is its value."""
+
+    KEYED: ClassVar[bool] = True
+    __slots__ = ("_file", "_length", "_offset", "_value", "key")
+
+    def __init__(self, key: str, file: KeptFile | None, offset: int, length: int,
+                 value: T | None = None) -> None:
+        self.key, self._file, self._offset, self._length = key, file, offset, length
+        self._value = value
+
+    def value(self) -> T:
+        if self._file is None:
+            return self._value  # type: ignore[return-value]
+        value: T = pickle.loads(self._file.read(self._offset, self._length))
+        return value
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _as_value, (self.value(),)
+
+    def __eq__(self, other: object) -> bool:  # equal to its value, as it pickles
+        return self.value() == (other.value() if isinstance(other, Kept) else other)
+
+    def __hash__(self) -> int:
+        return hash(self.value())
+
+    def __repr__(self) -> str:
+        return f"Kept({self.key!r})"
+
+
+def _as_value(value: T) -> T:
+    return value
+
+
+def resolved(context: Mapping[str, object]) -> Mapping[str, object]:
+    """A page's context with each `Kept` value read: what its template sees."""
+    if not any(isinstance(value, Kept) for value in context.values()):
+        return context
+    return {name: value.value() if isinstance(value, Kept) else value
+            for name, value in context.items()}
