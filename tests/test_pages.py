@@ -61,3 +61,6 @@ def test_pages_made_per_item_are_made_only_when_asked_for() -> None:
     assert pages[4].path == "y/b" and made == ["y"]
     assert [p.path for p in pages][-2:] == ["z/a", "z/b"]
     assert made == ["y", "x", "y", "z"]  # each item once per pass, nothing kept
+    made.clear()
+    assert [pages[i].path for i in range(1, 7)] == ["x/a", "x/b", "y/a", "y/b", "z/a", "z/b"]
+    assert made == ["x", "y", "z"]  # walked by index: each item made once

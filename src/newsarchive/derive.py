@@ -65,8 +65,10 @@ class Derived:
         found = self._new.get(slot)
         if isinstance(found, Kept):
             return found
-        value = self.get(kind, key, make)
-        handle = self._file.keep(key, value)
+        if slot in self._old:  # read from the saved memo: in memory already until `forget`
+            handle: Kept[T] = Kept(key, None, 0, 0, self.get(kind, key, make))
+        else:
+            handle = self._file.keep(key, self.get(kind, key, make))
         self._new[slot] = handle  # saved as its value (`Kept.__reduce__`)
         return handle
 

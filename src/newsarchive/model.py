@@ -172,11 +172,13 @@ class Pages(Sequence[Page]):
     microseconds, and a render worker makes only the pages it renders.
     """
 
-    __slots__ = ("_ends", "_parts")
+    __slots__ = ("_ends", "_last", "_parts")
 
     def __init__(self, pages: Iterable[Page] = ()) -> None:
         self._parts: list[tuple[Sequence[Any], Callable[[Any], Sequence[Page]] | None, int]] = []
         self._ends: list[int] = []
+        # the pages made last, by (part, item): walking by index makes each item's pages once
+        self._last: tuple[int, int, Sequence[Page]] = (-1, -1, ())
         self.add(pages)
 
     def add(self, pages: Iterable[Page]) -> None:
@@ -219,7 +221,10 @@ class Pages(Sequence[Page]):
         if make is None:
             page: Page = items[offset]
             return page
-        return make(items[offset // per])[offset % per]
+        item = offset // per
+        if self._last[:2] != (part, item):
+            self._last = (part, item, make(items[item]))
+        return self._last[2][offset % per]
 
     def __iter__(self) -> Iterator[Page]:
         for items, make, _ in self._parts:

@@ -49,7 +49,7 @@ from .output import (
     read_manifest,
     recover,
 )
-from .render import BODIES, BUILTIN_TEMPLATES, make_environment, render_page, template_hashes
+from .render import BODIES, BUILTIN_TEMPLATES, TemplateHashes, make_environment, render_page
 from .search import index_pages
 from .site import plan_site
 from .sources import iter_article_files, load_file, read_file
@@ -287,16 +287,19 @@ def plan_parts(config: Config, cache: LoadCache, progress: Progress | None = Non
     return articles, pages, found, skipped, late
 
 
-def page_fingerprints(pages: Iterable[Page], env: jinja2.Environment) -> dict[str, str]:
+def page_fingerprints(pages: Iterable[Page], env: jinja2.Environment,
+                      paths: list[str] | None = None) -> dict[str, str]:
     """Each page's fingerprint (context + template closure + tool version), as the manifest holds.
-    One pass: pages made per item (`Pages.each`) are made once here."""
-    hashes = {RAW: "raw"}
+    One pass: pages made per item (`Pages.each`) are made once here; `paths` gets each page's
+    path in order, so the write pass need not make them again."""
+    hashes = TemplateHashes(env)
     fingerprints: dict[str, str] = {}
     for page in pages:
         template = page.template
-        if template not in hashes:
-            hashes.update(template_hashes(env, (template,)))
-        fingerprints[page.path] = page_fingerprint(page, hashes[template])
+        fingerprints[page.path] = page_fingerprint(page, "raw" if template == RAW
+                                                   else hashes[template])
+        if paths is not None:
+            paths.append(page.path)
     return fingerprints
 
 
@@ -366,14 +369,16 @@ def _render_and_write(
     """
     pages = planned.pop()
     env = make_environment(config.templates_dir)
-    fingerprints = page_fingerprints(pages, env)
+    paths: list[str] = []
+    late_paths: list[str] = []
+    fingerprints = page_fingerprints(pages, env, paths)
     old_pages = previous.pages if previous else MappingProxyType({})
     todo = changed_pages(fingerprints, old_pages)
     out = config.output_dir
     late_pages: Sequence[Page] | None = None
     if previous is not None and not todo:  # maybe nothing changed: decide with every page
         late_pages = late()
-        fingerprints.update(page_fingerprints(late_pages, env))
+        fingerprints.update(page_fingerprints(late_pages, env, late_paths))
         todo = changed_pages(fingerprints, old_pages)
         if not todo and set(old_pages) == set(fingerprints) and all(
                 (out / path).is_file() for path in fingerprints):
@@ -385,15 +390,15 @@ def _render_and_write(
     try:
         batch, pages = pages, ()
         while True:
-            rendered |= _write_batch(batch, fingerprints, old_pages, writer, kept, problems,
-                                     env, config, progress)
+            rendered |= _write_batch(batch, paths, fingerprints, old_pages, writer, kept,
+                                     problems, env, config, progress)
             if late_pages is not None and batch is late_pages:
                 break
             batch = ()  # written: let go before the late pages arrive
             if late_pages is None:
                 late_pages = late()
-                fingerprints.update(page_fingerprints(late_pages, env))
-            batch = late_pages
+                fingerprints.update(page_fingerprints(late_pages, env, late_paths))
+            batch, paths = late_pages, late_paths
         writer.commit(Manifest(__version__, MappingProxyType(kept), writer.files))
     except BaseException:
         writer.abort()
@@ -471,25 +476,25 @@ def _run_background(make: Callable[[], Sequence[Page]],
     writer.close()
 
 
-def _write_batch(pages: Sequence[Page], fingerprints: Mapping[str, str],
+def _write_batch(pages: Sequence[Page], paths: Sequence[str], fingerprints: Mapping[str, str],
                  old_pages: Mapping[str, str], writer: SiteWriter, kept: dict[str, str],
                  problems: list[Problem], env: jinja2.Environment, config: Config,
                  progress: Progress | None) -> set[str]:
-    """Reuse, carry or render each page of one batch into the writer; the paths rendered.
-    Pages to render are kept by their place in `pages`, not held: they are made again where
-    they render (`Pages`)."""
+    """Reuse, carry or render each page of one batch (`paths[i]` is `pages[i].path`) into the
+    writer; the paths rendered. Only pages to render are made here, and they are kept by their
+    place in `pages`, not held: they are made again where they render (`Pages`)."""
     todo: set[str] = set()
     raw: list[int] = []  # first: the whole-archive data files are the slowest single pages
     templated: list[int] = []
     work = 0  # pages whose bytes are made already (small data files) need no pool
-    for index, page in enumerate(pages):
-        path = page.path
+    for index, path in enumerate(paths):
         changed = old_pages.get(path) != fingerprints[path]
         if writer.reuse(path, fingerprints[path]) or (not changed and writer.carry(path)):
             kept[path] = fingerprints[path]
             continue
         todo.add(path)
         writer.prepare(path)
+        page = pages[index]
         (templated if page.template != RAW else raw).append(index)
         work += page.template != RAW or "data" not in page.context
     to_render = raw + templated

@@ -350,40 +350,55 @@ def date_text(date: DateValue | None) -> str:
 
 
 def template_hashes(env: jinja2.Environment, names: Iterable[str]) -> Mapping[str, str]:
-    """Name -> hash of its resolved source and of everything it extends, includes or imports.
+    """Name -> hash of its resolved source and of everything it extends, includes or imports
+    (`TemplateHashes`, for these names)."""
+    hashes = TemplateHashes(env)
+    return MappingProxyType({name: hashes[name] for name in sorted(set(names))})
+
+
+class TemplateHashes:
+    """Each template's hash, made when first asked for: its resolved source and everything it
+    extends, includes or imports. Sources and references are read once per environment, however
+    many templates share them.
 
     A dynamic reference makes a template depend on every template (safe); a missing name hashes
     as "missing", so adding a site override later changes the hash.
     """
-    sources: dict[str, str | None] = {}
-    references: dict[str, frozenset[str] | None] = {}
 
-    def source_of(name: str) -> str | None:
-        if name not in sources:
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
+        self._sources: dict[str, str | None] = {}
+        self._references: dict[str, frozenset[str] | None] = {}
+        self._hashes: dict[str, str] = {}
+        self._every: frozenset[str] | None = None
+
+    def __getitem__(self, name: str) -> str:
+        if name not in self._hashes:
+            if self._every is None:
+                self._every = frozenset(self.env.list_templates())
+            digest = hashlib.sha256()
+            for member in sorted(_closure(name, self._references_of, self._every)):
+                source = self._source_of(member)
+                part = "missing" if source is None else hashlib.sha256(source.encode()).hexdigest()
+                digest.update(f"{member}\0{part}\n".encode())
+            self._hashes[name] = digest.hexdigest()
+        return self._hashes[name]
+
+    def _source_of(self, name: str) -> str | None:
+        if name not in self._sources:
+            env = self.env
             try:
-                sources[name] = env.loader.get_source(env, name)[0] if env.loader else None
+                self._sources[name] = env.loader.get_source(env, name)[0] if env.loader else None
             except jinja2.TemplateNotFound:
-                sources[name] = None
-        return sources[name]
+                self._sources[name] = None
+        return self._sources[name]
 
-    def references_of(name: str) -> frozenset[str] | None:
-        if name not in references:
-            source = source_of(name)
-            references[name] = frozenset() if source is None or name.startswith(
-                STATIC_PREFIX) else _referenced(env, source)
-        return references[name]
-
-    every = frozenset(env.list_templates())
-    hashes: dict[str, str] = {}
-    for name in sorted(set(names)):
-        closure = _closure(name, references_of, every)
-        digest = hashlib.sha256()
-        for member in sorted(closure):
-            source = source_of(member)
-            part = "missing" if source is None else hashlib.sha256(source.encode()).hexdigest()
-            digest.update(f"{member}\0{part}\n".encode())
-        hashes[name] = digest.hexdigest()
-    return MappingProxyType(hashes)
+    def _references_of(self, name: str) -> frozenset[str] | None:
+        if name not in self._references:
+            source = self._source_of(name)
+            self._references[name] = frozenset() if source is None or name.startswith(
+                STATIC_PREFIX) else _referenced(self.env, source)
+        return self._references[name]
 
 
 def _referenced(env: jinja2.Environment, source: str) -> frozenset[str] | None:
