@@ -264,3 +264,20 @@ def test_a_planning_failure_leaves_no_search_index_process(
     with pytest.raises(UserError, match="planning broke"):
         build_site(site, tmp_path / "out", workers=2)
     assert multiprocessing.active_children() == []
+
+
+def test_a_cache_that_cannot_be_saved_costs_a_warning_not_the_build(
+        small_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The caches are saved before rendering; a full disk there leaves the build to finish
+    (and to fail clearly at the output, if the output cannot be written either)."""
+    def full(self: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pipeline.Derived, "save", full)
+    result = build_site(small_site)
+    warnings = [p for p in result.problems if p.code == "cache.not-saved"]
+    assert len(warnings) == 1 and "No space left on device" in warnings[0].message
+    assert (small_site / "build" / "index.html").is_file() and result.pages > 10
+    monkeypatch.undo()
+    assert tree_digest(small_site / "build") == tree_digest(
+        build_site(small_site, clean=True).out)  # the next build is whole

@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 from newsarchive.derive import Derived
+from newsarchive.spill import Kept
 
 
 def key(n: int) -> str:
@@ -80,5 +81,10 @@ def test_kept_values_are_handles_saved_as_their_values(tmp_path: Path) -> None:
     first.forget()
     assert kept.value() == ("apa", "mla")  # a handle outlives the memo
     second = Derived(folder)
+    held = second._old[("cite", key(1))]
+    assert isinstance(held, Kept) and held._file is not None  # read into the file, not memory
     again = second.kept("cite", key(1), lambda: ("made again",))
-    assert again.value() == ("apa", "mla") and second.made == 0
+    assert again is held and again.value() == ("apa", "mla") and second.made == 0
+    assert second.get("cite", key(1), lambda: ("made again",)) == ("apa", "mla")
+    second.save()
+    assert Derived(folder).kept("cite", key(1), lambda: ("made again",)) == ("apa", "mla")

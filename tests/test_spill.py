@@ -73,11 +73,14 @@ def test_kept_values_live_in_the_file_and_stand_for_their_values(tmp_path: Path)
     store = KeptFile(tmp_path)
     value = {"title": "Ceasefire ☃", "n": (1, 2.5, None)}
     kept = store.keep("key-1", value)
-    assert kept._value is None and kept._file is store  # the handle holds no value
+    assert kept._blob == b"" and kept._file is store  # the handle holds no value
     assert kept.value() == value and kept.value() is not value  # read back, each time
     assert kept.key == "key-1" and kept == value and kept == store.keep("key-2", dict(value))
-    assert pickle.loads(pickle.dumps(kept)) == value  # pickled, a handle is its value
-    assert type(pickle.loads(pickle.dumps([kept]))[0]) is dict
+    copy = pickle.loads(pickle.dumps(kept))  # pickled, a handle takes its blob along
+    assert isinstance(copy, Kept) and copy._file is None and copy.key == "key-1"
+    assert copy == value and copy.blob() == kept.blob()
+    moved = KeptFile(tmp_path).adopt(copy)  # a memo read from disk moves it into its file
+    assert moved._file is not None and moved._blob == b"" and moved.value() == value
     assert list(tmp_path.iterdir()) == []  # nameless
     context = multiprocessing.get_context("fork")  # a forked renderer reads its parent's file
     queue: multiprocessing.Queue[object] = context.Queue()
@@ -89,7 +92,8 @@ def test_kept_values_live_in_the_file_and_stand_for_their_values(tmp_path: Path)
 
 def test_without_a_folder_kept_values_stay_in_memory() -> None:
     kept = KeptFile(None).keep("k", ("a", "b"))
-    assert kept._file is None and kept.value() == ("a", "b")
+    assert kept._file is None and kept.value() == ("a", "b") and kept.blob()  # still pickled
+    assert KeptFile(None).adopt(kept) is kept
 
 
 def test_a_context_is_resolved_for_its_template(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from .buckets import bucket_of, read_buckets, save_buckets
 from .spill import Kept, KeptFile
 
 T = TypeVar("T")
-VERSION = f"{__version__}/derived/2"
+VERSION = f"{__version__}/derived/3"
 
 
 class Derived:
@@ -40,8 +40,11 @@ class Derived:
         self.made = 0  # values computed in this build (the rest came from the saved memo)
         self._dirty: set[str] = set()  # buckets to write: a value made, or a file unreadable
         self._file = KeptFile(None if path is None else path.parent)
-        if read and path is not None:
-            self._old, self._dirty = read_buckets(path, VERSION)
+        if read and path is not None:  # kept values go to the file as each bucket is read
+            self._old, self._dirty = read_buckets(path, VERSION, each=self._adopt)
+
+    def _adopt(self, value: object) -> object:
+        return self._file.adopt(value) if isinstance(value, Kept) else value
 
     def get(self, kind: str, key: str, make: Callable[[], T]) -> T:
         """The value for (kind, key); `key` must capture everything `make` reads."""
@@ -51,6 +54,9 @@ class Derived:
             return found.value() if isinstance(found, Kept) else found  # type: ignore[return-value]
         if slot in self._old:
             value = self._old[slot]
+            if isinstance(value, Kept):
+                self._new[slot] = value
+                return value.value()  # type: ignore[no-any-return]
         else:
             value = make()
             self.made += 1
@@ -62,14 +68,12 @@ class Derived:
         """`get`, for a value held until pages render: it is kept in a file, and the memo and
         the caller hold a handle (`spill.Kept`, its `key` the memo's key)."""
         slot = (kind, key)
-        found = self._new.get(slot)
-        if isinstance(found, Kept):
+        found = self._new.get(slot, self._old.get(slot))
+        if isinstance(found, Kept):  # kept by this build, or read from the saved memo
+            self._new[slot] = found
             return found
-        if slot in self._old:  # read from the saved memo: in memory already until `forget`
-            handle: Kept[T] = Kept(key, None, 0, 0, self.get(kind, key, make))
-        else:
-            handle = self._file.keep(key, self.get(kind, key, make))
-        self._new[slot] = handle  # saved as its value (`Kept.__reduce__`)
+        handle = self._file.keep(key, self.get(kind, key, make))
+        self._new[slot] = handle  # saved with its blob (`Kept.__reduce__`)
         return handle
 
     def forget(self) -> None:

@@ -22,6 +22,7 @@ import json
 import os
 import shutil
 import stat
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -73,8 +74,11 @@ def read_manifest(out: Path) -> Manifest | None:
         data = json.loads((out / MARKER).read_text(encoding="utf-8"))
         if data.get("version") != MANIFEST_VERSION:
             return None
-        return Manifest(str(data["tool"]), MappingProxyType(dict(data["pages"])),
-                        tuple(data["files"]))
+        # interned: a path is in `pages` and `files`, and an edit reads two manifests (the live
+        # site's and the spare's) that share nearly every path and fingerprint
+        return Manifest(str(data["tool"]), MappingProxyType(
+            {sys.intern(path): sys.intern(print_) for path, print_ in data["pages"].items()}),
+            tuple(map(sys.intern, data["files"])))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 

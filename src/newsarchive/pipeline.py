@@ -218,34 +218,35 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
         count = len(articles)
         planned: list[Sequence[Page]] = [pages]  # emptied by _render_and_write: let go once written
         del articles, pages  # the pages hold what they show; the records themselves go
-        saved: list[bool] = []
-
-        def save_planned() -> None:
-            """The load cache and the derived memo are complete once the site is planned;
-            saved, the build needs nothing more of them (their memory serves what follows)."""
-            if not saved:
-                cache.save()
-                derived.save()
-                cache.forget()
-                derived.forget()
-                saved.append(True)
-
-        def late_pages() -> Sequence[Page]:
-            save_planned()  # while the search index is still being made, not after the write
-            return late.result()
-
         try:
+            # The load cache and the derived memo are complete once the site is planned: saved
+            # now (while the search index is made) and let go, neither this process nor the
+            # render workers forked from it hold the records and memo values any more.
+            found += _save_caches(config, cache, derived)
+            cache.forget()
+            derived.forget()
             rendered, written, render_problems, total = _render_and_write(
                 planned, config, None if options.clean else read_manifest(out), progress,
-                late_pages)
+                late.result)
         finally:
             late.cancel()  # only does something when the build failed
-        save_planned()
         bodies.save(BODIES)
         write_stamp(_cache_file(config, "stamp"), None if render_problems else BuildStamp(
             key, _manifest_hash(out), count, total, tuple(skipped), tuple(found)))
     return BuildResult(out, count, total, rendered, written, tuple(skipped),
                        tuple(problems + found + render_problems), time.perf_counter() - started)
+
+
+def _save_caches(config: Config, cache: LoadCache, derived: Derived) -> list[Problem]:
+    """Save the load cache and the derived memo; one that cannot be saved (a full disk, a
+    read-only folder) costs the next build time, not this build: a warning."""
+    try:
+        cache.save()
+        derived.save()
+    except OSError as exc:
+        return [Problem(config.cache_dir, f"cache not saved ({exc.strerror or exc}); the next "
+                        "build starts from scratch", "cache.not-saved", None, "warning")]
+    return []
 
 
 def plan(config: Config, cache: LoadCache, progress: Progress | None = None,

@@ -86,7 +86,7 @@ class KeptFile:
     styled citations, the tags for machines): held in memory they were ~2.5 KB an article in
     the build's process and in every process forked from it. Without a file (no usable
     folder, or in a forked process, whose offsets would clash with its parent's), a handle
-    holds its value itself.
+    holds its pickled value itself.
     """
 
     def __init__(self, folder: Path | None) -> None:
@@ -96,13 +96,19 @@ class KeptFile:
         self._pid = os.getpid()
 
     def keep(self, key: str, value: T) -> Kept[T]:
-        if self._file is None or os.getpid() != self._pid:
-            return Kept(key, None, 0, 0, value)
-        blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        return self.adopt(Kept(key, None, 0, 0, pickle.dumps(
+            value, protocol=pickle.HIGHEST_PROTOCOL)))
+
+    def adopt(self, kept: Kept[T]) -> Kept[T]:
+        """A handle whose value is in this file (`kept` itself when that cannot be): a memo
+        read from disk moves its kept values here as they are read, still pickled."""
+        if self._file is None or os.getpid() != self._pid or kept._file is not None:
+            return kept
+        blob = kept.blob()
         os.pwrite(self._file.fileno(), blob, self._end)
-        kept: Kept[T] = Kept(key, self, self._end, len(blob))
+        moved: Kept[T] = Kept(kept.key, self, self._end, len(blob))
         self._end += len(blob)
-        return kept
+        return moved
 
     def read(self, offset: int, length: int) -> bytes:
         assert self._file is not None
@@ -110,28 +116,30 @@ class KeptFile:
 
 
 class Kept(Generic[T]):
-    """A value in a `KeptFile`, read by `value()`. A page's fingerprint reads only `key` (it
-    names everything the value was made from: KEYED); rendering reads the value (`resolved`);
-    pickled and compared, a handle is its value."""
+    """A pickled value in a `KeptFile` (or in memory), read by `value()`. A page's fingerprint
+    reads only `key` (it names everything the value was made from: KEYED); rendering reads the
+    value (`resolved`). Pickled, a handle takes its blob along (a memo saves it as it is);
+    compared, it is its value."""
 
     KEYED: ClassVar[bool] = True
-    __slots__ = ("_file", "_length", "_offset", "_value", "key")
+    __slots__ = ("_blob", "_file", "_length", "_offset", "key")
 
     def __init__(self, key: str, file: KeptFile | None, offset: int, length: int,
-                 value: T | None = None) -> None:
+                 blob: bytes = b"") -> None:
         self.key, self._file, self._offset, self._length = key, file, offset, length
-        self._value = value
+        self._blob = blob  # when there is no file
+
+    def blob(self) -> bytes:
+        return self._blob if self._file is None else self._file.read(self._offset, self._length)
 
     def value(self) -> T:
-        if self._file is None:
-            return self._value  # type: ignore[return-value]
-        value: T = pickle.loads(self._file.read(self._offset, self._length))
+        value: T = pickle.loads(self.blob())
         return value
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return _as_value, (self.value(),)
+        return Kept, (self.key, None, 0, 0, self.blob())
 
-    def __eq__(self, other: object) -> bool:  # equal to its value, as it pickles
+    def __eq__(self, other: object) -> bool:  # equal to its value
         return self.value() == (other.value() if isinstance(other, Kept) else other)
 
     def __hash__(self) -> int:
@@ -139,10 +147,6 @@ class Kept(Generic[T]):
 
     def __repr__(self) -> str:
         return f"Kept({self.key!r})"
-
-
-def _as_value(value: T) -> T:
-    return value
 
 
 def resolved(context: Mapping[str, object]) -> Mapping[str, object]:
