@@ -220,8 +220,8 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
         del articles, pages  # the pages hold what they show; the records themselves go
         try:
             # The load cache and the derived memo are complete once the site is planned: saved
-            # now (while the search index is made) and let go, neither this process nor the
-            # render workers forked from it hold the records and memo values any more.
+            # now (while the search index is being made) and let go, so that neither this
+            # process nor the render workers forked from it hold their records and values.
             found += _save_caches(config, cache, derived)
             cache.forget()
             derived.forget()
@@ -245,7 +245,8 @@ def _save_caches(config: Config, cache: LoadCache, derived: Derived) -> list[Pro
         derived.save()
     except OSError as exc:
         return [Problem(config.cache_dir, f"cache not saved ({exc.strerror or exc}); the next "
-                        "build starts from scratch", "cache.not-saved", None, "warning")]
+                        "build redoes the work it would have saved", "cache.not-saved", None,
+                        "warning")]
     return []
 
 
