@@ -16,13 +16,11 @@ Forked processes read the file they inherited; only the build's own process appe
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any, overload
 
-from .spill import nameless_file
+from .spill import BlobFile
 
 
 def body_facts(body: Sequence[str]) -> tuple[bytes, int]:
@@ -38,30 +36,20 @@ def body_facts(body: Sequence[str]) -> tuple[bytes, int]:
     return digest.digest(), text.count(" ") + max(0, len(body) - 1)
 
 
-class BodyFile:
+class BodyFile(BlobFile):
     """One build's bodies, appended to a nameless file in `folder`. Without a usable folder,
     `keep` keeps bodies in memory, as records always did."""
-
-    def __init__(self, folder: Path | None) -> None:
-        self._file = nameless_file(folder)  # closed (and gone) with the last body using it
-        self._end = 0
-        self._pid = os.getpid()
 
     def keep(self, body: Sequence[str]) -> Sequence[str]:
         """The body as a `StoredBody` in this file (itself when already stored or when there
         is no file)."""
-        if self._file is None or isinstance(body, StoredBody) or os.getpid() != self._pid:
-            return body  # a forked process never appends: its offsets would clash
+        if isinstance(body, StoredBody) or not self.writable:
+            return body
         packed = PackedBody.of(body)
         blob = packed.blob()
-        os.pwrite(self._file.fileno(), blob, self._end)
-        stored = StoredBody(self, self._end, len(blob), len(packed), packed.facts)
-        self._end += len(blob)
-        return stored
-
-    def read(self, offset: int, length: int) -> bytes:
-        assert self._file is not None  # only stored bodies read
-        return os.pread(self._file.fileno(), length, offset)
+        offset = self.append(blob)
+        assert offset is not None
+        return StoredBody(self, offset, len(blob), len(packed), packed.facts)
 
 
 class _Body(Sequence[str]):

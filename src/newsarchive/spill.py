@@ -1,5 +1,6 @@
 """Values that live in an unlinked temporary file, not in memory: a memo of text
-(`SpillMemo`) and single values behind handles (`KeptFile`, `Kept`).
+(`SpillMemo`) and single values behind handles (`KeptFile`, `Kept`), both over a `BlobFile`
+(as are the bodies of `bodies.py`).
 
 Some products are made once and wanted again much later in the same process: an article's
 Atom entry is in every feed the article is in (at 5,000 articles, 16,000 feed items of 5,000
@@ -32,6 +33,36 @@ def nameless_file(folder: Path | None) -> IO[bytes] | None:
         return None
 
 
+class BlobFile:
+    """Bytes appended to a nameless file in `folder` by the process that made it, read back by
+    it and by processes forked from it (a fork never appends: its offsets would clash with its
+    parent's). Without a file (no usable folder) or in a fork, `append` gives None and the
+    caller keeps the bytes itself."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self._file = nameless_file(folder)  # closed (and gone) with the last holder
+        self._end = 0
+        self._pid = os.getpid()
+
+    @property
+    def writable(self) -> bool:
+        return self._file is not None and os.getpid() == self._pid
+
+    def append(self, data: bytes) -> int | None:
+        """Where `data` now starts in the file, or None when it cannot be kept there."""
+        if not self.writable:
+            return None
+        assert self._file is not None
+        offset = self._end
+        os.pwrite(self._file.fileno(), data, offset)
+        self._end += len(data)
+        return offset
+
+    def read(self, offset: int, length: int) -> bytes:
+        assert self._file is not None  # only what was appended is read
+        return os.pread(self._file.fileno(), length, offset)
+
+
 class SpillMemo:
     """Text by key, kept in the file: `get(key, make)` calls `make()` once per key and
     process; `find` and `put` are its two halves."""
@@ -39,10 +70,9 @@ class SpillMemo:
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder
         self._pid = -1
-        self._file: IO[bytes] | None = None
+        self._blobs: BlobFile | None = None
         self._at: dict[Hashable, tuple[int, int]] = {}  # key -> (offset, length)
         self._memory: dict[Hashable, str] = {}  # when no file can be made
-        self._end = 0
 
     def get(self, key: Hashable, make: Callable[[], str]) -> str:
         found = self.find(key)
@@ -52,31 +82,26 @@ class SpillMemo:
         return found
 
     def find(self, key: Hashable) -> str | None:
-        if self._pid != os.getpid():  # a fork: the parent's file and offsets are not ours
-            self._start()
-        if self._file is None:
-            return self._memory.get(key)
+        blobs = self._own()
         at = self._at.get(key)
         if at is None:
-            return None
-        offset, length = at
-        return os.pread(self._file.fileno(), length, offset).decode("utf-8", "surrogatepass")
+            return self._memory.get(key)
+        return blobs.read(*at).decode("utf-8", "surrogatepass")
 
     def put(self, key: Hashable, value: str) -> None:
-        if self._pid != os.getpid():
-            self._start()
-        if self._file is None:
-            self._memory[key] = value
-            return
         data = value.encode("utf-8", "surrogatepass")
-        os.pwrite(self._file.fileno(), data, self._end)
-        self._at[key] = (self._end, len(data))
-        self._end += len(data)
+        offset = self._own().append(data)
+        if offset is None:  # no file (an unwritable folder): in memory
+            self._memory[key] = value
+        else:
+            self._at[key] = (offset, len(data))
 
-    def _start(self) -> None:
-        self._pid, self._at, self._memory, self._end = os.getpid(), {}, {}, 0
-        # the parent's file is left to the parent; no file (an unwritable folder): in memory
-        self._file = nameless_file(self.folder)
+    def _own(self) -> BlobFile:
+        """This process's file: a fork starts its own (the parent's is left to the parent)."""
+        if self._blobs is None or self._pid != os.getpid():
+            self._pid, self._at, self._memory = os.getpid(), {}, {}
+            self._blobs = BlobFile(self.folder)
+        return self._blobs
 
 
 class KeptFile:
@@ -90,10 +115,7 @@ class KeptFile:
     """
 
     def __init__(self, folder: Path | None) -> None:
-        # no folder: values stay in memory; the file is closed (and gone) with its last handle
-        self._file = None if folder is None else nameless_file(folder)
-        self._end = 0
-        self._pid = os.getpid()
+        self._blobs = None if folder is None else BlobFile(folder)  # no folder: in memory
 
     def keep(self, key: str, value: T) -> Kept[T]:
         return self.adopt(Kept(key, None, 0, 0, pickle.dumps(
@@ -102,17 +124,15 @@ class KeptFile:
     def adopt(self, kept: Kept[T]) -> Kept[T]:
         """A handle whose value is in this file (`kept` itself when that cannot be): a memo
         read from disk moves its kept values here as they are read, still pickled."""
-        if self._file is None or os.getpid() != self._pid or kept._file is not None:
+        if self._blobs is None or kept._file is not None:
             return kept
         blob = kept.blob()
-        os.pwrite(self._file.fileno(), blob, self._end)
-        moved: Kept[T] = Kept(kept.key, self, self._end, len(blob))
-        self._end += len(blob)
-        return moved
+        offset = self._blobs.append(blob)
+        return kept if offset is None else Kept(kept.key, self, offset, len(blob))
 
     def read(self, offset: int, length: int) -> bytes:
-        assert self._file is not None
-        return os.pread(self._file.fileno(), length, offset)
+        assert self._blobs is not None
+        return self._blobs.read(offset, length)
 
 
 class Kept(Generic[T]):
