@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -137,6 +138,22 @@ def test_clean_builds_are_byte_identical(small_site: Path, tmp_path: Path) -> No
     second = build_site(small_site, tmp_path / "two", clean=True)
     assert first.problems == second.problems
     assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")
+
+
+def test_the_site_is_the_same_whichever_folder_the_build_runs_from(
+        small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`newsarchive build` in the archive and `--config /abs/site.yml` elsewhere give the same
+    bytes: nothing published names the folder the command ran from."""
+    monkeypatch.chdir(small_site)
+    pipeline.build(Path("site.yml"), pipeline.BuildOptions(workers=1))
+    here = tree_digest(small_site / "build")
+    monkeypatch.chdir(tmp_path)
+    again = pipeline.build(small_site.resolve() / "site.yml", pipeline.BuildOptions(workers=1))
+    assert again.written == ()
+    assert tree_digest(small_site / "build") == here
+    lines = (small_site / "build" / "data" / "articles.jsonl").read_text().splitlines()
+    paths = [json.loads(line)["source_path"] for line in lines]
+    assert paths and all(not p.startswith(("/", "articles/")) for p in paths)
 
 
 def many_articles(tmp_path: Path, count: int = 150) -> Path:

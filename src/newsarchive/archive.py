@@ -77,7 +77,7 @@ class Entry:
 
     url: str  # see Summary.url
     slug: str  # the last folder of `url`
-    source_path: str
+    source_path: str  # relative to the articles folder (`published_path`)
     title: str
     dek: str | None
     date: DateValue | None
@@ -181,6 +181,7 @@ def collect(articles: Sequence[Article], config: Config) -> tuple[Archive, list[
     author_terms = make_terms(author_groups.values(), "authors")
     tag_terms = make_terms(tag_groups.values(), "tags")
     urls, problems = assign_urls(ordered)
+    in_folder = f"{config.articles_dir.as_posix().rstrip('/')}/"
 
     def outlet_term(name: str | None) -> Term | None:
         if not name:
@@ -194,8 +195,8 @@ def collect(articles: Sequence[Article], config: Config) -> tuple[Archive, list[
         return Term(term.key, name, term.url)  # shown as written in this article
 
     shown = [
-        Shown(a, urls[a.source_path, a.content_hash], outlet_term(outlet),
-              tuple(author_term(n) for n in a.authors),
+        Shown(a, urls[a.source_path, a.content_hash], published_path(a.source_path, in_folder),
+              outlet_term(outlet), tuple(author_term(n) for n in a.authors),
               tuple(dict.fromkeys(tag_terms[key_of_name(t)] for t in a.tags)))
         for a, outlet in zip(ordered, outlets, strict=True)
     ]
@@ -212,6 +213,7 @@ class Shown:
 
     article: Article
     url: str
+    source_path: str  # as the site publishes it: `published_path`
     outlet: Term | None
     authors: tuple[Term, ...]
     tags: tuple[Term, ...]
@@ -227,11 +229,18 @@ def make_entry(shown: Shown, summary: Summary, previous: Summary | None,
                next: Summary | None) -> Entry:
     """The site's view of one article, once its neighbours in time are known."""
     a, url = shown.article, shown.url
-    head = (url, url.split("/")[-2], shown_path(a.source_path), a.title, a.dek, a.date, shown.outlet,
+    head = (url, url.split("/")[-2], shown.source_path, a.title, a.dek, a.date, shown.outlet,
             shown.authors, shown.tags)
     tail = (a.body_format, a.related_links, a.source_url, reading_minutes(a.body))
     return Entry(*head, a.body, *tail, key=entry_key(head + tail, a.body),
                  summary_key=summary.key, previous=previous, next=next)
+
+
+def published_path(path: str, articles_folder: str) -> str:
+    """A source path as the site publishes it: relative to the articles folder, so the site is
+    the same whichever folder the build ran from (the loader names files as the command line
+    gave them, for messages), and an absolute path to the builder's files is never published."""
+    return shown_path(path.removeprefix(articles_folder))
 
 
 def shown_path(path: str) -> str:
