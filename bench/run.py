@@ -23,7 +23,8 @@ processes). Runs go strictly one after another; os.sync() runs before each (unti
 run's write-back does not land in the next one's time. Wall time is the median of --runs.
 
 "Clean" for every tool means: output folder (and newsarchive's cache) removed first,
-untimed, then the build. newsarchive's `build --clean` over an existing output (what the
+untimed, then the build (for newsarchive also the previous site it keeps beside the output,
+`.<out>.spare`). newsarchive's `build --clean` over an existing output (what the
 option does: ignore cache and previous output, swap atomically) is measured too.
 """
 
@@ -378,7 +379,10 @@ class NewsArchive:
         return r
 
     def reset(self) -> None:
+        """Nothing built before: the output, the previous site kept beside it (`.<out>.spare`,
+        part of the output) and the cache, as Hugo's and Pelican's outputs are removed."""
         rmtree(self.out)
+        rmtree(self.out.parent / f".{self.out.name}.spare")
         rmtree(self.site / ".newsarchive-cache")
 
 

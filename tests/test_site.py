@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from newsarchive.archive import Archive, Entry, Summary, collect
@@ -42,6 +43,21 @@ def test_planned_paths_match_the_golden_list() -> None:
     if os.environ.get("UPDATE_FIXTURES"):
         PLANNED_PATHS.write_text(got, encoding="utf-8")
     assert got == PLANNED_PATHS.read_text(encoding="utf-8")
+
+
+def test_paths_without_making_pages_are_the_pages_paths() -> None:
+    """`Pages.paths` (the sitemap reads it) names each page the planned site makes, in order."""
+    config, _ = load_config(SITE_SMALL / "site.yml")
+    articles = [load_markdown(p, p.read_bytes())[0]
+                for p in sorted(config.articles_dir.glob("*.md"))]
+    archive, _ = collect([a for a in articles if a], config)
+    pages = plan_site(archive, replace(config, base_url="https://example.org/"))
+    assert list(pages.paths()) == [page.path for page in pages]
+    paths = [page.path for page in pages]
+    before = paths[:paths.index("sitemap.xml")]  # the sitemap lists the pages planned before it
+    sitemap = pages[paths.index("sitemap.xml")].data().decode()
+    assert sitemap.count("<url>") == sum(1 for path in before if path.endswith(".html")
+                                         and path != "404.html") > len(archive.entries)
 
 
 def test_every_path_is_unique_relative_and_names_a_file() -> None:

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from .bodies import body_facts
 from .config import Config
+from .derive import Derived
 from .model import Article, DateValue, Problem
 from .names import (
     alias_resolver,
@@ -165,8 +166,10 @@ def group_names(names: Iterable[str], key: Callable[[str], str],
 # --- collect ----------------------------------------------------------------------------------
 
 
-def collect(articles: Sequence[Article], config: Config) -> tuple[Archive, list[Problem]]:
-    """Resolve names, assign URLs and build every index once; never raises for odd input."""
+def collect(articles: Sequence[Article], config: Config,
+            derived: Derived | None = None) -> tuple[Archive, list[Problem]]:
+    """Resolve names, assign URLs and build every index once; never raises for odd input.
+    `derived` keeps each title's URL segment between builds (slugify is a third of collect)."""
     builtin, domains = load_outlet_table()
     outlet_canon = alias_resolver(builtin, config.outlet_aliases, outlet_key)
     author_canon = alias_resolver({}, config.author_aliases, name_key)
@@ -180,7 +183,7 @@ def collect(articles: Sequence[Article], config: Config) -> tuple[Archive, list[
     outlet_terms = make_terms(outlet_groups.values(), "outlets")
     author_terms = make_terms(author_groups.values(), "authors")
     tag_terms = make_terms(tag_groups.values(), "tags")
-    urls, problems = assign_urls(ordered)
+    urls, problems = assign_urls(ordered, url_segments(derived or Derived()))
     in_folder = f"{config.articles_dir.as_posix().rstrip('/')}/"
 
     def outlet_term(name: str | None) -> Term | None:
@@ -293,17 +296,27 @@ def article_folder(date: DateValue | None) -> str:
 ArticleId = tuple[str, str]  # (source_path, content_hash)
 
 
-def assign_urls(ordered: Sequence[Article]) -> tuple[dict[ArticleId, str], list[Problem]]:
+def url_segments(derived: Derived) -> Callable[[str], str]:
+    """A title's (or slug hint's) URL segment, memoised by its text in `derived`."""
+    def segment(text: str) -> str:
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        return derived.get("segment", key, lambda: safe_segment(text, "article"))
+    return segment
+
+
+def assign_urls(ordered: Sequence[Article], segment: Callable[[str], str] | None = None
+                ) -> tuple[dict[ArticleId, str], list[Problem]]:
     """Article -> `folder/slug/index.html`; a slug collision keeps both articles, the one whose
     source path sorts first gets the plain slug, the others -2, -3, ..."""
+    segment = segment or (lambda text: safe_segment(text, "article"))
     wanted: list[tuple[str, str]] = []
     problems: list[Problem] = []
     ids: dict[str, ArticleId] = {}
     for article in ordered:
         ident = f"{len(ids)}"
         ids[ident] = (article.source_path, article.content_hash)
-        segment = safe_segment(article.slug_hint or article.title, "article")
-        wanted.append((ident, f"{article_folder(article.date)}/{segment}"))
+        wanted.append((ident, f"{article_folder(article.date)}/"
+                              f"{segment(article.slug_hint or article.title)}"))
     unique = dedupe_segments(wanted)
     for (ident, want), article in zip(wanted, ordered, strict=True):
         if unique[ident] != want:

@@ -47,8 +47,9 @@ def read_buckets(folder: Path, version: str, each: Callable[[Any], Any] | None =
             except Exception:
                 unreadable.add(path.stem)
                 continue
+            name = path.stem
             if written == version and isinstance(values, dict) and all(
-                    bucket_of(slot[1]) == path.stem for slot in values):
+                    bucket_of(slot[1]) == name for slot in values):
                 found.update(values if each is None else
                              {slot: each(value) for slot, value in values.items()})
             else:

@@ -171,9 +171,12 @@ def export_pages(archive: Archive, config: Config, site: SiteInfo,
         Page.raw(f"{DATA}/authors.csv", csv_bytes(
             ("key", "name", "page", "articles", "outlets"), _author_rows(archive))),
     ])
-    pages.each(entries, lambda e: (Page.lazy(
-        e.url.removesuffix("index.html") + ARTICLE_JSON, f"json|{rows.key(e)}",
-        partial(_json_file, rows, e)),), 1)
+    def json_path(entry: Entry) -> str:
+        return entry.url.removesuffix("index.html") + ARTICLE_JSON
+
+    pages.each(entries, lambda e: (Page.lazy(json_path(e), f"json|{rows.key(e)}",
+                                             partial(_json_file, rows, e)),),
+               1, lambda e: (json_path(e),))
     pages.add((about_page(archive, site),))
     return pages
 

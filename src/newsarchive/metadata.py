@@ -11,7 +11,7 @@ Never `citation_journal_title` (Zotero then saves a Journal Article), and no `pr
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, partial
 from typing import ClassVar
@@ -200,8 +200,12 @@ def cite_pages(archive: Archive, config: Config) -> Pages:
                                partial(_encoded, fmt, entry, config))
                      for name, fmt in CITE_FORMATS)
 
+    def paths(entry: Entry) -> tuple[str, ...]:
+        folder = entry.url.removesuffix("index.html")
+        return tuple(folder + name for name, _ in CITE_FORMATS)
+
     pages = Pages()
-    pages.each(archive.entries, files, len(CITE_FORMATS))
+    pages.each(archive.entries, files, len(CITE_FORMATS), paths)
     return pages
 
 
@@ -212,15 +216,15 @@ def _encoded(fmt: Callable[[CitationRecord], str], entry: Entry, config: Config)
     return fmt(record_for_entry(entry, config.base_url, config.language)).encode("utf-8")
 
 
-def crawler_pages(pages: Sequence[Page], config: Config) -> tuple[Page, ...]:
-    """robots.txt always; sitemap.xml (every HTML page but 404) only with base_url, since a
-    sitemap must hold absolute URLs. robots.txt points at it."""
+def crawler_pages(paths: Iterable[str], config: Config) -> tuple[Page, ...]:
+    """robots.txt always; sitemap.xml (every HTML page but 404, from the site's page `paths`)
+    only with base_url, since a sitemap must hold absolute URLs. robots.txt points at it."""
     lines = ["User-agent: *", "Allow: /"]
     if not config.base_url:
         return (Page.raw("robots.txt", ("\n".join(lines) + "\n").encode("utf-8")),)
     base = config.base_url
-    urls = [absolute_url(base, p.path) for p in pages
-            if p.path.endswith(".html") and p.path != "404.html"]
+    urls = [absolute_url(base, path) for path in paths
+            if path.endswith(".html") and path != "404.html"]
     body = "".join(f"<url><loc>{_xml(u)}</loc></url>\n" for u in urls)
     sitemap = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'

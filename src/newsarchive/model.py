@@ -172,10 +172,11 @@ class Pages(Sequence[Page]):
     microseconds, and a render worker makes only the pages it renders.
     """
 
-    __slots__ = ("_ends", "_last", "_parts")
+    __slots__ = ("_ends", "_last", "_parts", "_paths")
 
     def __init__(self, pages: Iterable[Page] = ()) -> None:
         self._parts: list[tuple[Sequence[Any], Callable[[Any], Sequence[Page]] | None, int]] = []
+        self._paths: list[Callable[[Any], Sequence[str]] | None] = []  # per part, see `each`
         self._ends: list[int] = []
         # the pages made last, by (part, item): walking by index makes each item's pages once
         self._last: tuple[int, int, Sequence[Page]] = (-1, -1, ())
@@ -184,20 +185,36 @@ class Pages(Sequence[Page]):
     def add(self, pages: Iterable[Page]) -> None:
         """Pages made already (or another `Pages`, whose parts are taken as they are)."""
         if isinstance(pages, Pages):
-            for items, make, per in pages._parts:
-                self._append(items, make, per)
+            for (items, make, per), paths in zip(pages._parts, pages._paths, strict=True):
+                self._append(items, make, per, paths)
         else:
             self._append(tuple(pages), None, 1)
 
-    def each(self, items: Sequence[T], make: Callable[[T], Sequence[Page]], per: int) -> None:
-        """`per` pages for each item, made by `make(item)` (always `per` of them, same order)."""
-        self._append(items, make, per)
+    def each(self, items: Sequence[T], make: Callable[[T], Sequence[Page]], per: int,
+             paths: Callable[[T], Sequence[str]] | None = None) -> None:
+        """`per` pages for each item, made by `make(item)` (always `per` of them, same order).
+        `paths(item)`, when given, is their paths without making them (see `paths`)."""
+        self._append(items, make, per, paths)
 
     def _append(self, items: Sequence[Any], make: Callable[[Any], Sequence[Page]] | None,
-                per: int) -> None:
+                per: int, paths: Callable[[Any], Sequence[str]] | None = None) -> None:
         if items:
             self._parts.append((items, make, per))
+            self._paths.append(paths)
             self._ends.append((self._ends[-1] if self._ends else 0) + len(items) * per)
+
+    def paths(self) -> Iterator[str]:
+        """Every page's path in order; per-item pages are made only where no `paths` was given
+        (the sitemap needs the paths of the article pages, not their contexts)."""
+        for (items, make, _), paths in zip(self._parts, self._paths, strict=True):
+            if make is None:
+                yield from (page.path for page in items)
+            elif paths is not None:
+                for item in items:
+                    yield from paths(item)
+            else:
+                for item in items:
+                    yield from (page.path for page in make(item))
 
     def __len__(self) -> int:
         return self._ends[-1] if self._ends else 0

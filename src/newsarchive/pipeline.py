@@ -276,7 +276,7 @@ def plan_parts(config: Config, cache: LoadCache, progress: Progress | None = Non
     articles, load_problems, skipped = load_articles(config.articles_dir, cache, progress,
                                                      config.workers or os.cpu_count() or 1, keys)
     articles, resolve_problems = resolve_corpus(articles)
-    archive, collect_problems = collect(articles, config)
+    archive, collect_problems = collect(articles, config, derived)
     # a thread only where no render pool will fork: a forked worker must not inherit it
     mode = ("thread" if config.workers == 1 else "process") if beside else "now"
     late = _Background(partial(index_pages, archive, config, not clean), mode)

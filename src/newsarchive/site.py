@@ -97,7 +97,7 @@ def plan_site(archive: Archive, config: Config, derived: Derived | None = None,
     cited = cited_entries(archive, config, derived)  # one record per article: pages, files, export
     extras = article_extras(archive, config, cited, derived)  # citations, related, meta: once
     pages.each(archive.entries, lambda e: (Page(e.url, "article.html", _context(
-        site, e.url, e.title, article=e, **extras(e))),), 1)
+        site, e.url, e.title, article=e, **extras(e))),), 1, lambda e: (e.url,))
     for kind, heading, path, attribute in TERM_INDEXES:
         rows: tuple[TermCount, ...] = getattr(archive, attribute)
         index: Mapping[str, tuple[Summary, ...]] = getattr(archive, f"by_{kind}")
@@ -123,7 +123,7 @@ def plan_site(archive: Archive, config: Config, derived: Derived | None = None,
     pages.add(feed_pages(archive, config))
     pages.add(cite_pages(archive, config))
     pages.add(export_pages(archive, config, site, cited, derived))
-    pages.add(crawler_pages(pages, config))
+    pages.add(crawler_pages(pages.paths(), config))
     pages.add(search_pages(archive, config, index=search_index))
     return pages
 
