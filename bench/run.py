@@ -438,7 +438,8 @@ def bench_newsarchive(na: NewsArchive, runs: int, template: str,
             tmpl.append(na.run(f"template edit [{i + 1}/{runs}]"))
     finally:
         override.unlink()
-    res["template_edit"] = summarise(tmpl) | {"template": str(theme_file.relative_to(REPO))}
+    shown = theme_file.relative_to(REPO) if theme_file.is_relative_to(REPO) else theme_file
+    res["template_edit"] = summarise(tmpl) | {"template": str(shown)}
     res["template_restore"] = summarise([na.run("restore the template")])
     return res
 

@@ -244,6 +244,39 @@ def test_loading_in_a_pool_gives_the_same_records(
     assert again == single and len(pooled_calls) == 1
 
 
+def test_bodies_rendered_by_the_load_pool_serve_the_whole_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Markdown body parsed in the load pool is rendered there, once: the build's own process
+    and the processes forked from it (render workers) read it back instead of rendering it."""
+    import multiprocessing
+
+    from newsarchive.cache import LoadCache
+    from newsarchive.pipeline import load_articles
+    from newsarchive.render import BODIES, BodyStore
+
+    site = many_articles(tmp_path, count=300)
+    monkeypatch.setattr(BODIES, "shared", None)
+    articles, _, _ = load_articles(site / "articles", LoadCache(tmp_path / "c" / "loads.pickle"),
+                                   None, 2)
+    last = "\n\n".join(articles[-1].body)  # parsed in the pool (the first LOAD_PROBE are not)
+    expected = BodyStore().render(last)
+
+    def never(source: str) -> tuple[str, str]:
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(BODIES, "_made", never)
+    assert (BODIES.markdown_html(last), BODIES.markdown_text(last)) == expected[1:]
+    assert "<p>Body 299.</p>" in expected[1]
+    with multiprocessing.get_context("fork").Pool(1) as pool:  # a render worker's view
+        assert pool.apply(_body_html_here, (last,)) == expected[1]
+
+
+def _body_html_here(source: str) -> str:
+    from newsarchive.render import BODIES
+
+    return BODIES.markdown_html(source)
+
+
 def test_an_edit_build_reads_only_the_edited_file_again(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The build stamp reads and hashes every input once; loading takes the cached records by

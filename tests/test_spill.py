@@ -65,6 +65,26 @@ def test_a_forked_process_starts_its_own_file(tmp_path: Path) -> None:
     assert os.getpid() == memo._pid
 
 
+def _in_shared_child(memo: SpillMemo, queue: multiprocessing.Queue[str | None]) -> None:
+    queue.put(memo.find("k"))  # the parent's value, read from the parent's file
+    memo.put("new", "child")  # kept in the child's memory, not appended to the parent's file
+    queue.put(memo.find("new"))
+
+
+def test_a_shared_memo_is_read_by_forked_processes(tmp_path: Path) -> None:
+    memo = SpillMemo(tmp_path, shared=True)
+    memo.put("k", "parent")
+    context = multiprocessing.get_context("fork")
+    queue: multiprocessing.Queue[str | None] = context.Queue()
+    child = context.Process(target=_in_shared_child, args=(memo, queue))
+    child.start()
+    assert [queue.get(timeout=30), queue.get(timeout=30)] == ["parent", "child"]
+    child.join()
+    assert memo.find("new") is None and memo.find("k") == "parent"
+    memo.put("later", "still ours")
+    assert memo.find("later") == "still ours"
+
+
 def _read_kept(kept: Kept[object], queue: multiprocessing.Queue[object]) -> None:
     queue.put(kept.value())
 

@@ -115,6 +115,7 @@ class BodyCache:
 
     def load_into(self, store: BodyStore) -> None:
         store.used.clear()  # a new build: only what it asks for is saved after it
+        store.shared = None  # and what the last build's load workers rendered is let go
         store.load(self._html, self._text)
         self._html, self._text = {}, {}  # the store holds them now
 

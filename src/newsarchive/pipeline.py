@@ -164,17 +164,25 @@ def _load_pooled(candidates: Sequence[tuple[Path, Problem | None]], cache: LoadC
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                              initializer=_TO_LOAD.append, initargs=(candidates,)) as pool:
         loaded = pool.map(_load_in_worker, range(len(candidates)), chunksize=32)
+        folder = None if cache.path is None else cache.path.parent
         for (path, _), made in zip(candidates, loaded, strict=True):
             if isinstance(made, Problem):  # refused, or unreadable
                 yield [made]
                 continue
-            key, result = made
+            key, result, body = made
+            if body is not None:
+                BODIES.share(*body, folder)
             yield _as_list(cache.put(path.as_posix(), key, result))
 
 
+Rendered = tuple[str, str, str]  # a Markdown body's (key, HTML, plain text)
+
+
 def _load_in_worker(index: int) -> Problem | tuple[str, tuple[Article | None,
-                                                               tuple[Problem, ...]]]:
-    """Read, hash and parse one file (the worker's cache copy is not consulted: most missed)."""
+                                                               tuple[Problem, ...]],
+                                                   Rendered | None]:
+    """Read, hash and parse one file (the worker's cache copy is not consulted: most missed),
+    and render a Markdown body here, in parallel, for the whole build (`BodyStore.share`)."""
     path, refused = _TO_LOAD[0][index]
     if refused is not None:
         return refused
@@ -183,9 +191,12 @@ def _load_in_worker(index: int) -> Problem | tuple[str, tuple[Article | None,
         assert error is not None
         return error
     loaded, found = load_file(path, data)
+    body = None
     if loaded is not None:  # one blob to send back, and packed here rather than in the build
+        if loaded.body_format == "markdown":
+            body = BODIES.render("\n\n".join(loaded.body))
         loaded = dataclasses.replace(loaded, body=PackedBody.of(loaded.body))
-    return content_key(data), (loaded, tuple(found))
+    return content_key(data), (loaded, tuple(found)), body
 
 
 def build(config_path: Path, options: BuildOptions = BuildOptions(),

@@ -230,6 +230,7 @@ class BodyStore:
         self._fast: Accelerator | None = None
         self._chosen = False  # whether `_fast` was decided (on the first body rendered)
         self.spill: SpillMemo | None = None  # see `for_worker`
+        self.shared: SpillMemo | None = None  # see `share`
 
     def for_worker(self, folder: Path | None) -> None:
         """In a render worker: keep the HTML and text it makes in a file (`SpillMemo` in
@@ -239,6 +240,16 @@ class BodyStore:
         twice more for its feeds. What the build's own process loaded from the cache stays
         readable."""
         self.spill = SpillMemo(folder)
+
+    def share(self, key: str, html: str, text: str, folder: Path | None) -> None:
+        """Keep a body rendered elsewhere (by the load worker that parsed it) for this build,
+        in a file the render workers forked later read: rendered in each worker that needs
+        it, every body was rendered twice (its page and feeds in one worker, its data lines
+        in the other). Not saved with the cache: only what a build asks for is."""
+        if self.shared is None:
+            self.shared = SpillMemo(folder, shared=True)
+        self.shared.put((0, key), html)
+        self.shared.put((1, key), text)
 
     def load(self, html: Mapping[str, str], text: Mapping[str, str]) -> None:
         self.html.update(html)
@@ -259,11 +270,17 @@ class BodyStore:
         key = self.key(source)
         self.used.add(key)
         found = (self.html, self.text)[part].get(key)
+        if found is None and self.shared is not None:
+            found = self.shared.find((part, key))
         if found is None and self.spill is not None:
             found = self.spill.find((part, key))
         return found if found is not None else self._render(key, source)[part]
 
-    def _render(self, key: str, source: str) -> tuple[str, str]:
+    def render(self, source: str) -> tuple[str, str, str]:
+        """(key, HTML, text) of one Markdown body, made here and not kept (for `share`)."""
+        return (self.key(source), *self._made(source))
+
+    def _made(self, source: str) -> tuple[str, str]:
         if not self._chosen:
             self._fast, self._chosen = make_accelerator(), True
         both = None if self._fast is None else self._fast.render_both(source)
@@ -271,6 +288,10 @@ class BodyStore:
             if self._md is None:
                 self._md = make_markdown()
             both = markdown_html_and_text(self._md, source)
+        return both
+
+    def _render(self, key: str, source: str) -> tuple[str, str]:
+        both = self._made(source)
         if self.spill is None:
             self.html[key], self.text[key] = both
         else:  # both parts kept, whichever was asked for

@@ -65,10 +65,12 @@ class BlobFile:
 
 class SpillMemo:
     """Text by key, kept in the file: `get(key, make)` calls `make()` once per key and
-    process; `find` and `put` are its two halves."""
+    process; `find` and `put` are its two halves. A `shared` memo is also read by the
+    processes forked from its maker (what a fork puts stays in the fork's memory)."""
 
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(self, folder: Path | None = None, shared: bool = False) -> None:
         self.folder = folder
+        self.shared = shared
         self._pid = -1
         self._blobs: BlobFile | None = None
         self._at: dict[Hashable, tuple[int, int]] = {}  # key -> (offset, length)
@@ -97,8 +99,9 @@ class SpillMemo:
             self._at[key] = (offset, len(data))
 
     def _own(self) -> BlobFile:
-        """This process's file: a fork starts its own (the parent's is left to the parent)."""
-        if self._blobs is None or self._pid != os.getpid():
+        """This process's file: a fork starts its own (the parent's is left to the parent),
+        unless the memo is shared: then a fork reads its parent's."""
+        if self._blobs is None or (self._pid != os.getpid() and not self.shared):
             self._pid, self._at, self._memory = os.getpid(), {}, {}
             self._blobs = BlobFile(self.folder)
         return self._blobs
