@@ -75,3 +75,16 @@ def test_quiet_prints_only_the_summary(tmp_path: Path) -> None:
     assert result.output.strip().splitlines() == [
         "1 articles, " + result.output.split("1 articles, ")[1].strip()]
     assert "[" not in result.output  # no progress bar when output is not a terminal
+
+
+def test_start_up_leaves_out_what_most_commands_never_use() -> None:
+    """Every edit build pays the start-up: markdown-it-py (a body that the accelerator cannot
+    render) and webbrowser (`serve --open`) are imported where they are needed."""
+    import subprocess
+    import sys
+
+    code = ("import sys, newsarchive.cli, newsarchive.pipeline; "
+            "print(sorted(m for m in ('markdown_it', 'webbrowser') if m in sys.modules))")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True)
+    assert found.stdout.strip() == "[]"

@@ -17,9 +17,6 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 import jinja2.compiler
 import jinja2.meta
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 try:  # markupsafe >= 3: the C escaping that `escape` wraps in a Markup
@@ -31,7 +28,11 @@ from .archive import MONTH_NAMES
 from .model import DateValue, Page
 from .spill import SpillMemo, resolved
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # markdown-it-py is imported when a body first needs it (most builds: none)
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
+    from markdown_it.token import Token
+
     from .markdown_engine import Accelerator
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
@@ -178,6 +179,8 @@ def safe_url(url: str | None) -> str | None:
 def make_markdown() -> MarkdownIt:
     """CommonMark with raw HTML off, dangerous link schemes refused, headings moved down one
     level (the article title is the page's only h1)."""
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": False})
     md.validateLink = _link_is_safe  # type: ignore[method-assign]
     md.core.ruler.push("demote_headings", _demote_headings)
