@@ -169,7 +169,7 @@ def group_names(names: Iterable[str], key: Callable[[str], str],
 def collect(articles: Sequence[Article], config: Config,
             derived: Derived | None = None) -> tuple[Archive, list[Problem]]:
     """Resolve names, assign URLs and build every index once; never raises for odd input.
-    `derived` keeps each title's URL segment between builds (slugify is a third of collect)."""
+    `derived` keeps each title's URL segment between builds (slugify was a fifth of collect)."""
     builtin, domains = load_outlet_table()
     outlet_canon = alias_resolver(builtin, config.outlet_aliases, outlet_key)
     author_canon = alias_resolver({}, config.author_aliases, name_key)

@@ -193,16 +193,14 @@ def cite_pages(archive: Archive, config: Config) -> Pages:
     """BibTeX, RIS and CSL-JSON files beside each article page (made when asked for, each
     from the entry's record, made there)."""
 
-    def files(entry: Entry) -> tuple[Page, ...]:
-        folder = entry.url.removesuffix("index.html")
-        key = cite_key(entry, config)
-        return tuple(Page.lazy(folder + name, f"{name}|{key}",
-                               partial(_encoded, fmt, entry, config))
-                     for name, fmt in CITE_FORMATS)
-
     def paths(entry: Entry) -> tuple[str, ...]:
         folder = entry.url.removesuffix("index.html")
         return tuple(folder + name for name, _ in CITE_FORMATS)
+
+    def files(entry: Entry) -> tuple[Page, ...]:
+        key = cite_key(entry, config)
+        return tuple(Page.lazy(path, f"{name}|{key}", partial(_encoded, fmt, entry, config))
+                     for path, (name, fmt) in zip(paths(entry), CITE_FORMATS, strict=True))
 
     pages = Pages()
     pages.each(archive.entries, files, len(CITE_FORMATS), paths)
