@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsarchive import segments as segments_module
 from newsarchive.segments import Segments
 
 HEADER = b"header\n"
@@ -65,6 +67,30 @@ def test_a_live_file_taken_back_from_the_previous_build_finds_its_index(tmp_path
     again = {("k7x" if k == "k7" else k): v for k, v in rows.items()}  # k7 edited
     assert write(segments, again, made) == expected(again)
     assert made == ["k7x"]  # not every line after the first edit, as with the newer index
+
+
+def test_unchanged_neighbours_are_copied_in_one_piece(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """One read and one write per stretch of unchanged lines, not one per article; a stretch
+    ends at a line to make, a line the live file no longer holds, or RUN bytes."""
+    segments = Segments(tmp_path / "live.jsonl", tmp_path / "live.index")
+    rows = {f"k{n:03d}": f"row {n}" for n in range(100)}
+    write(segments, rows, [])
+    rows["k050"] = "row 50, edited"  # same key: the edited line is made, not copied
+    rows = {("k050x" if k == "k050" else k): v for k, v in rows.items()}
+    live = segments.live.read_bytes()
+    segments.live.write_bytes(live.replace(b"k070:row 70", b"k070:row 7!"))  # garbled by hand
+    chunks = list(segments.join(HEADER, ((k, lambda k=k: f"{k}:{rows[k]}\n".encode())
+                                         for k in rows)))
+    assert b"".join(chunks) == expected(rows)
+    # header, k000-k049, k050x, k051-k069, k070 made again, k071-k099
+    assert [c.count(b"\n") for c in chunks] == [1, 50, 1, 19, 1, 29]
+    segments.live.write_bytes(b"".join(chunks))
+    monkeypatch.setattr(segments_module, "RUN", 40)  # a few lines per piece
+    made: list[str] = []
+    chunks = list(segments.join(HEADER, ((k, lambda k=k: made.append(k) or b"") for k in rows)))
+    assert b"".join(chunks) == expected(rows) and made == []
+    assert 100 // 4 <= len(chunks) - 1 < 100
 
 
 def test_indexes_of_the_last_few_files_are_kept(tmp_path: Path) -> None:

@@ -26,6 +26,8 @@ from .buckets import write_pickle
 INDEX_VERSION = 2  # 2: a folder of indexes by file size
 KEPT = 4  # indexes kept: the files of the last few builds
 Located = tuple[int, int, int]  # (offset, length, CRC-32) of one line in the file
+_Pending = tuple[str, Callable[[], bytes], Located]  # a line to take from the live file
+RUN = 8 << 20  # the most bytes read from the live file at once
 
 
 class Segments:
@@ -41,20 +43,50 @@ class Segments:
     def join(self, header: bytes, lines: Iterable[tuple[str, Callable[[], bytes]]]
              ) -> Iterator[bytes]:
         """`header`, then each (key, make) line: from the live file when it holds the line
-        for that key, else `make()`. The index of the new file is saved at the end."""
+        for that key, else `make()`. The index of the new file is saved at the end.
+
+        Lines that follow each other in the live file are read in one piece (up to RUN
+        bytes) and each is checked by its CRC-32: one read and one write per piece, not per
+        article."""
         old = self._read_index()
         made: dict[str, Located] = {}
         handle = _open(self.live) if old else None
+        run: list[_Pending] = []  # lines next to each other in the live file
+        offset = len(header)
+
+        def flush() -> Iterator[bytes]:
+            nonlocal offset
+            assert handle is not None
+            for piece, taken in _pieces(handle, run):
+                if piece is None:  # the live file no longer holds this line: make it
+                    key, make, _ = taken[0]
+                    piece = make()
+                    made[key] = (offset, len(piece), zlib.crc32(piece))
+                else:
+                    at = offset
+                    for key, _, (_, length, crc) in taken:
+                        made[key] = (at, length, crc)
+                        at += length
+                offset += len(piece)
+                yield piece
+            run.clear()
+
         try:
             yield header
-            offset = len(header)
             for key, make in lines:
-                line = _take(handle, old.get(key)) if handle is not None else None
-                if line is None:
-                    line = make()
+                where = old.get(key) if handle is not None else None
+                if run and (where is None or where[0] != run[-1][2][0] + run[-1][2][1]
+                            or where[0] + where[1] - run[0][2][0] > RUN):
+                    yield from flush()
+                if where is not None:
+                    run.append((key, make, where))
+                    continue
+                line = make()
                 made[key] = (offset, len(line), zlib.crc32(line))
                 offset += len(line)
                 yield line
+            if run:
+                yield from flush()
         finally:
             if handle is not None:
                 os.close(handle)
@@ -97,13 +129,36 @@ def _open(path: Path) -> int | None:
         return None
 
 
-def _take(handle: int, where: Located | None) -> bytes | None:
-    """The line at `where` when the file still holds exactly it there."""
-    if where is None:
-        return None
-    offset, length, crc = where
+def _pieces(handle: int, run: list[_Pending]
+            ) -> Iterator[tuple[bytes | None, list[_Pending]]]:
+    """A run of lines that lie next to each other in the live file, read in one piece and
+    each checked by its CRC-32: (bytes, the lines they hold) for each stretch of good lines,
+    (None, [line]) for each line the file no longer holds exactly."""
+    start = run[0][2][0]
+    size = run[-1][2][0] + run[-1][2][1] - start
     try:
-        line = os.pread(handle, length, offset)
+        data = os.pread(handle, size, start)
     except OSError:
-        return None
-    return line if len(line) == length and zlib.crc32(line) == crc else None
+        data = b""
+    view = memoryview(data)
+    good = [len(line := view[o - start:o - start + n]) == n and zlib.crc32(line) == crc
+            for _, _, (o, n, crc) in run]
+    if all(good):
+        yield data, run
+        return
+    stretch: list[_Pending] = []
+    for pending, ok in zip(run, good, strict=True):
+        if ok:
+            stretch.append(pending)
+            continue
+        if stretch:
+            yield _slice(view, start, stretch), stretch
+            stretch = []
+        yield None, [pending]
+    if stretch:
+        yield _slice(view, start, stretch), stretch
+
+
+def _slice(view: memoryview, start: int, stretch: list[_Pending]) -> bytes:
+    first, last = stretch[0][2], stretch[-1][2]
+    return bytes(view[first[0] - start:last[0] + last[1] - start])
