@@ -6,13 +6,22 @@ import multiprocessing
 import pickle
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsarchive import spill
 from newsarchive.archive import entry_key, reading_minutes
 from newsarchive.bodies import BodyFile, PackedBody, StoredBody, body_facts
 from newsarchive.cache import LoadCache
 from newsarchive.model import Article
+
+
+@pytest.fixture(autouse=True)
+def no_memory_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bodies go to the file from the first (`spill.MEMORY_BUDGET` is tested there)."""
+    monkeypatch.setattr(spill, "MEMORY_BUDGET", 0)
+
 
 PARAGRAPHS = st.lists(st.text(st.characters(exclude_categories=["Cs"])), max_size=6).map(tuple)
 
@@ -49,7 +58,8 @@ def test_without_a_folder_bodies_stay_in_memory(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     body = ("One.", "Two.")
-    assert BodyFile(blocker / "cache").keep(body) is body
+    held = BodyFile(blocker / "cache").keep(body)
+    assert type(held) is PackedBody and held == body
     kept = BodyFile(tmp_path / "cache").keep(body)
     assert isinstance(kept, StoredBody) and list((tmp_path / "cache").iterdir()) == []
 

@@ -1,4 +1,4 @@
-"""SpillMemo and KeptFile: values kept in a nameless file, not in memory."""
+"""SpillMemo and KeptFile: values kept in a nameless file beyond a memory budget."""
 
 from __future__ import annotations
 
@@ -7,10 +7,18 @@ import os
 import pickle
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsarchive.spill import Kept, KeptFile, SpillMemo, resolved
+from newsarchive import spill
+from newsarchive.spill import BlobFile, Kept, KeptFile, SpillMemo, resolved
+
+
+@pytest.fixture(autouse=True)
+def no_memory_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Most tests here are about the file: nothing is held in memory first."""
+    monkeypatch.setattr(spill, "MEMORY_BUDGET", 0)
 
 
 def test_values_come_back_and_are_made_once(tmp_path: Path) -> None:
@@ -123,3 +131,50 @@ def test_a_context_is_resolved_for_its_template(tmp_path: Path) -> None:
     context = {"title": "T", "meta": store.keep("m", ("tags", "json"))}
     assert resolved(context) == {"title": "T", "meta": ("tags", "json")}
     assert isinstance(context["meta"], Kept)  # the page's own context is left as it was
+
+
+def _read_blobs(blobs: BlobFile, places: list[tuple[int, int]],
+                queue: multiprocessing.Queue[list[bytes]]) -> None:
+    queue.put([blobs.read(*at) for at in places])
+
+
+def test_the_first_bytes_stay_in_memory_up_to_the_budget(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Within the budget nothing touches the disk; beyond it the rest goes to the file; a fork
+    reads both; a file let go gives its memory back to the budget."""
+    monkeypatch.setattr(spill, "MEMORY_BUDGET", 10)
+    monkeypatch.setattr(spill, "_held", [0])
+    blobs = BlobFile(tmp_path / "cache")
+    values = [b"abcd", b"efgh", b"ijkl", b"", b"mnopqrstuv"]
+    places = [(blobs.append(v), len(v)) for v in values]
+    assert [at for at, _ in places] == [0, 4, 8, 12, 12]
+    assert blobs._memory == b"abcdefgh" and spill._held == [8]  # "ijkl" would pass 10
+    assert blobs._file is not None and list((tmp_path / "cache").iterdir()) == []
+    assert [blobs.read(*at) for at in places] == values
+    context = multiprocessing.get_context("fork")
+    queue: multiprocessing.Queue[list[bytes]] = context.Queue()
+    child = context.Process(target=_read_blobs, args=(blobs, places, queue))
+    child.start()
+    assert queue.get(timeout=30) == values
+    child.join()
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    other = BlobFile(blocker)  # no usable folder, but room in the budget: memory
+    assert other.append(b"xy") == 0 and other.read(0, 2) == b"xy" and spill._held == [10]
+    assert other.append(b"z") is None and not other.writable  # no room, no file: caller keeps it
+    del blobs, other, child
+    assert spill._held == [0]
+
+
+@settings(max_examples=40, deadline=None)
+@given(budget=st.integers(0, 64), values=st.lists(st.binary(max_size=20), max_size=12))
+def test_any_appends_read_back_whatever_the_budget(tmp_path_factory: pytest.TempPathFactory,
+                                                   budget: int, values: list[bytes]) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(spill, "MEMORY_BUDGET", budget)
+        patch.setattr(spill, "_held", [0])
+        blobs = BlobFile(tmp_path_factory.mktemp("blobs"))
+        places = [(blobs.append(v), len(v)) for v in values]
+        assert all(at is not None for at, _ in places)
+        assert [blobs.read(at, n) for at, n in places if at is not None] == values
+        assert len(blobs._memory) <= budget

@@ -48,7 +48,8 @@ class BodyFile(BlobFile):
         packed = PackedBody.of(body)
         blob = packed.blob()
         offset = self.append(blob)
-        assert offset is not None
+        if offset is None:  # no file could be made: kept in memory, packed
+            return packed
         return StoredBody(self, offset, len(blob), len(packed), packed.facts)
 
 
