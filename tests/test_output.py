@@ -229,6 +229,27 @@ def test_a_stream_is_linked_only_when_every_byte_is_the_same(
     assert ((out / "data.csv").stat().st_ino == live) == (not written)
 
 
+def test_a_stream_rewrites_the_spares_own_copy_in_place(tmp_path: Path) -> None:
+    """A spare file no other name links (it changed in the last build) is written over in
+    place and cut to its new length; one the live site shares is replaced, never written to."""
+    out = tmp_path / "build"
+    spare = tmp_path / ".build.spare"
+    write_fps(out, {"data.csv": (b"first version, long", "1"), "s.csv": (b"shared", "s")})
+    write_fps(out, {"data.csv": (b"second", "2"), "s.csv": (b"shared", "s")})
+    own, shared = (spare / "data.csv").stat(), (spare / "s.csv").stat()
+    assert own.st_nlink == 1 and shared.st_nlink == 2
+    writer = SiteWriter(out, reuse_spare=True)
+    for path, chunks in (("data.csv", [b"third", b"!"]), ("s.csv", [b"changed"])):
+        writer.prepare(path)
+        writer.record(path, writer.sink.store_chunks(path, iter(chunks)))
+    tmp = writer.tmp
+    assert (tmp / "data.csv").stat().st_ino == own.st_ino  # the same file, written over
+    assert (tmp / "s.csv").stat().st_ino != shared.st_ino
+    assert (out / "s.csv").read_bytes() == b"shared" and (out / "data.csv").read_bytes() == b"second"
+    writer.commit(Manifest("t", MappingProxyType({"data.csv": "3", "s.csv": "c"}), writer.files))
+    assert (out / "data.csv").read_bytes() == b"third!" and (out / "s.csv").read_bytes() == b"changed"
+
+
 def test_a_clean_build_recycles_the_spare_folder_but_trusts_none_of_its_files(
         tmp_path: Path) -> None:
     """`--clean` writes into the kept spare (no whole-site delete), yet a spare file with the

@@ -227,13 +227,13 @@ class Sink:
         it has the live file's size are the two compared (a changed data file nearly always
         changes size); with every byte the same, the live file is linked instead."""
         target = f"{self.tmp}/{path}"
-        self.clear(target)
         old = f"{self.out}/{path}"
         try:
-            with open(target, "wb") as handle:
+            with open(self._rewrite(target), "wb") as handle:
                 for chunk in chunks:
                     handle.write(chunk)
                 size = handle.tell()
+                handle.truncate(size)
             if _same_bytes(old, target, size):
                 os.unlink(target)
                 os.link(old, target)
@@ -241,6 +241,19 @@ class Sink:
         except OSError as exc:
             raise _disk_error(exc, self.out) from exc
         return True
+
+    def _rewrite(self, target: str) -> int:
+        """A descriptor that writes `target` from its start. The copy the folder started with
+        is written over in place when it is a plain file no other name links (the live site
+        shares most files, but not one that changed): a whole-archive data file (~65 MB at
+        5,000 articles) then frees and allocates no blocks. Otherwise it is a new file."""
+        if self.fresh:
+            with contextlib.suppress(OSError):
+                found = os.lstat(target)
+                if stat.S_ISREG(found.st_mode) and found.st_nlink == 1:
+                    return os.open(target, os.O_WRONLY | os.O_NOFOLLOW)
+            self.clear(target)
+        return os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o666)
 
     def clear(self, target: str | Path) -> None:
         """Unlink a file the folder started with: it may be shared with the live site."""
