@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 from pathlib import Path
 from types import MappingProxyType
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from newsarchive.archive import Archive, collect
+from newsarchive.archive import Archive, Term, collect
 from newsarchive.config import Config, load_config
 from newsarchive.model import Article, DateValue
 from newsarchive.names import alias_resolver, load_outlet_table, outlet_key, safe_segment
@@ -258,3 +261,15 @@ def test_reading_time_and_empty_corpus() -> None:
     assert archive.entries[0].reading_minutes == 4 and problems == []
     empty, _ = collect([], Config())
     assert empty.entries == () and empty.years == () and dict(empty.by_outlet) == {}
+
+
+@given(st.text(), st.text(), st.text(), st.integers(1, 9999), st.none() | st.integers(1, 12),
+       st.none() | st.integers(1, 31))
+def test_hand_written_reprs_spell_every_field_as_the_dataclass_would(
+        key: str, name: str, url: str, year: int, month: int | None, day: int | None) -> None:
+    """Record keys hash reprs; Term and DateValue write theirs by hand for speed, so a field
+    added later must be added there too, or two different values would share a key."""
+    for value in (Term(key, name, url), DateValue(year, month, day)):
+        fields = ", ".join(f"{f.name}={getattr(value, f.name)!r}"
+                           for f in dataclasses.fields(value))
+        assert repr(value) == f"{type(value).__name__}({fields})"

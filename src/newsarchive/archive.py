@@ -44,6 +44,9 @@ class Term:
     name: str  # shown to people; on an article, as written in that article
     url: str  # the first listing page, relative to the output root ("outlets/ap/index.html")
 
+    def __repr__(self) -> str:  # what record keys hash, ~10 a record: the dataclass's text
+        return f"Term(key={self.key!r}, name={self.name!r}, url={self.url!r})"  # without its guard
+
 
 @dataclass(frozen=True, slots=True)
 class Summary:

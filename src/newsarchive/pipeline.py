@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import gc
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -21,7 +20,7 @@ import jinja2
 from . import __version__
 from .archive import collect
 from .bodies import BodyFile, PackedBody
-from .buckets import collector_paused
+from .buckets import collector_paused, heap_frozen
 from .cache import (
     BodyCache,
     BuildStamp,
@@ -217,33 +216,35 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
         if stamp is not None:  # same inputs, same output: nothing to load, plan or write
             return BuildResult(out, stamp.articles, stamp.pages, (), (), stamp.skipped,
                                tuple(problems) + stamp.problems, time.perf_counter() - started)
-        # --clean reads no cache but leaves fresh ones, so the next edit is incremental
-        cache = LoadCache(_cache_file(config), read=not options.clean,
-                          bodies=BodyFile(config.cache_dir))
-        bodies = BodyCache(_cache_file(config, "bodies"), read=not options.clean)
-        bodies.load_into(BODIES)
-        derived = Derived(_cache_file(config, "derived").with_suffix(""), read=not options.clean)
-        with collector_paused():  # records, archive and pages are acyclic: nothing to collect
-            articles, pages, found, skipped, late = plan_parts(
-                config, cache, progress, derived, clean=options.clean, beside=True, keys=keys)
-        count = len(articles)
-        planned: list[Sequence[Page]] = [pages]  # emptied by _render_and_write: let go once written
-        del articles, pages  # the pages hold what they show; the records themselves go
-        try:
-            # The load cache and the derived memo are complete once the site is planned: saved
-            # now (while the search index is being made) and let go, so that neither this
-            # process nor the render workers forked from it hold their records and values.
-            found += _save_caches(config, cache, derived)
-            cache.forget()
-            derived.forget()
-            rendered, written, render_problems, total = _render_and_write(
-                planned, config, None if options.clean else read_manifest(out), progress,
-                late.result)
-        finally:
-            late.cancel()  # only does something when the build failed
-        bodies.save(BODIES)
-        write_stamp(_cache_file(config, "stamp"), None if render_problems else BuildStamp(
-            key, _manifest_hash(out), count, total, tuple(skipped), tuple(found)))
+        # what is loaded and planned lives until the site is written: out of collections
+        with heap_frozen():
+            # --clean reads no cache but leaves fresh ones, so the next edit is incremental
+            cache = LoadCache(_cache_file(config), read=not options.clean,
+                              bodies=BodyFile(config.cache_dir))
+            bodies = BodyCache(_cache_file(config, "bodies"), read=not options.clean)
+            bodies.load_into(BODIES)
+            derived = Derived(_cache_file(config, "derived").with_suffix(""), read=not options.clean)
+            with collector_paused():  # acyclic: nothing to collect
+                articles, pages, found, skipped, late = plan_parts(
+                    config, cache, progress, derived, clean=options.clean, beside=True, keys=keys)
+            count = len(articles)
+            planned: list[Sequence[Page]] = [pages]  # emptied by _render_and_write: let go once written
+            del articles, pages  # the pages hold what they show; the records themselves go
+            try:
+                # The load cache and the derived memo are complete once the site is planned: saved
+                # now (while the search index is being made) and let go, so that neither this
+                # process nor the render workers forked from it hold their records and values.
+                found += _save_caches(config, cache, derived)
+                cache.forget()
+                derived.forget()
+                rendered, written, render_problems, total = _render_and_write(
+                    planned, config, None if options.clean else read_manifest(out), progress,
+                    late.result)
+            finally:
+                late.cancel()  # only does something when the build failed
+            bodies.save(BODIES)
+            write_stamp(_cache_file(config, "stamp"), None if render_problems else BuildStamp(
+                key, _manifest_hash(out), count, total, tuple(skipped), tuple(found)))
     return BuildResult(out, count, total, rendered, written, tuple(skipped),
                        tuple(problems + found + render_problems), time.perf_counter() - started)
 
@@ -546,17 +547,11 @@ def _render_all(pages: Sequence[Page], order: Sequence[int], env: jinja2.Environ
     # Forked workers inherit the pages, so contexts are never pickled.
     chunk = max(1, min(64, len(order) // (workers * 8)))
     parent = os.getpid()
-    # The planned pages stay out of the workers' cycle collections: a collection would walk
-    # them, and touching them copies the memory the workers share with this process.
-    gc.freeze()
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=_init_worker,
-                                 initargs=(config.templates_dir, config.cache_dir, pages, sink, parent)
-                                 ) as pool:
-            yield from pool.map(_render_in_worker, order, chunksize=chunk)
-    finally:
-        gc.unfreeze()
+    # The planned pages stay out of the workers' cycle collections (`heap_frozen`).
+    with heap_frozen(), ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("fork"), initializer=_init_worker,
+            initargs=(config.templates_dir, config.cache_dir, pages, sink, parent)) as pool:
+        yield from pool.map(_render_in_worker, order, chunksize=chunk)
 
 
 @dataclass(slots=True)
