@@ -38,3 +38,19 @@ def test_a_tag_on_every_article_is_read_only_near_each_article() -> None:
     index = related_index(archive)
     assert len(index) == 600
     assert all(len(r.articles) == SHOWN and len(r.outlet) == SHOWN for r in index.values())
+
+
+def test_the_lists_key_changes_with_any_summary_they_show() -> None:
+    """Fingerprints read only `Related.key`: it must change when a listed article's title
+    changes or an article moves between the two lists, and stay when nothing shown changes."""
+    def keys(retitle: str = "Seawall plan", outlet: str = "Gazette") -> dict[str, str]:
+        articles = [article("Harbour floods", 1, tags=("Floods",)),
+                    article("Seawall plan", 2, tags=("Floods",)),
+                    article("Flood money", 3, tags=("Floods",), outlet=outlet)]
+        articles[1] = article(retitle, 2, tags=("Floods",))
+        archive, _ = collect(articles, Config())
+        return {e.title: related_index(archive)[e.url].key for e in archive.entries}
+    same, retitled, moved = keys(), keys(retitle="Seawall plan, revised"), keys(outlet="Ledger")
+    assert same == keys()
+    assert same["Harbour floods"] != retitled["Harbour floods"]  # shows the retitled summary
+    assert same["Harbour floods"] != moved["Harbour floods"]  # "Flood money" left the outlet list

@@ -129,10 +129,20 @@ def meta_key(entry: Entry, config: Config) -> str:
     return f"{entry.key}|{record_key((config.base_url, config.description, config.language))}"
 
 
-def downloads(entry: Entry, key: str) -> tuple[Download, ...]:
+@dataclass(frozen=True, slots=True)
+class Downloads:
+    """The citation files of one article page, named by its folder and citation key."""
+
+    KEYED: ClassVar[bool] = True  # `key` decides the files: fingerprints read only it
+
+    files: tuple[Download, ...]
+    key: str = ""  # folder and citation key: the file names and labels are fixed
+
+
+def downloads(entry: Entry, key: str) -> Downloads:
     folder = entry.url.removesuffix("index.html")
-    return tuple(Download(folder + name, label, key + name.removeprefix("cite"))
-                 for name, label, _ in CITE_FILES)
+    return Downloads(tuple(Download(folder + name, label, key + name.removeprefix("cite"))
+                           for name, label, _ in CITE_FILES), f"{folder}|{key}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,10 +22,11 @@ import struct
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from itertools import pairwise
 from types import MappingProxyType
+from typing import ClassVar
 
 from .archive import Archive, Entry, Summary, record_key
 from .derive import Derived
@@ -51,8 +52,11 @@ STOP_WORDS = frozenset({
 class Related:
     """What an article page shows below the body."""
 
+    KEYED: ClassVar[bool] = True  # `key` names the summaries: fingerprints read only it
+
     outlet: tuple[Summary, ...]  # more from this outlet, nearest in time first
     articles: tuple[Summary, ...]  # related by tags and authors, then words; best first
+    key: str = field(default="", compare=False)  # the summaries' keys (`related_key`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,9 +157,16 @@ def related_index(archive: Archive, derived: Derived | None = None,
     result: dict[str, Related] = {}
     for n, (key, (near, best)) in enumerate(every):
         derived.get(kind, key, lambda c=(near, best): c)  # type: ignore[misc]  # kept for edits
-        result[entries[n].url] = Related(tuple(summaries[n + d] for d in near),
-                                         tuple(summaries[n + d] for d in best))
+        outlet = tuple(summaries[n + d] for d in near)
+        articles = tuple(summaries[n + d] for d in best)
+        result[entries[n].url] = Related(outlet, articles, related_key(outlet, articles))
     return MappingProxyType(result)
+
+
+def related_key(outlet: tuple[Summary, ...], articles: tuple[Summary, ...]) -> str:
+    """The summaries' own keys (hex digests) in order, the two lists apart: as exact as the
+    lists, and ~7x cheaper to fingerprint than the ~12 records they hold."""
+    return f"{'.'.join(s.key for s in outlet)}/{'.'.join(s.key for s in articles)}"
 
 
 def neighbourhoods(terms: Sequence[Terms], reach: Reach) -> Iterable[Neighbourhood]:
