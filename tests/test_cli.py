@@ -88,3 +88,19 @@ def test_start_up_leaves_out_what_most_commands_never_use() -> None:
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            check=True)
     assert found.stdout.strip() == "[]"
+
+
+def test_loading_a_file_imports_only_its_own_reader(tmp_path: Path) -> None:
+    """An edit of one Markdown file need not import the copied-text and HTML readers."""
+    import subprocess
+    import sys
+
+    (tmp_path / "a.md").write_text("---\ntitle: A\n---\nBody.\n", encoding="utf-8")
+    readers = ("newsarchive.sources.text", "newsarchive.sources.html",
+               "newsarchive.sources.markdown")
+    code = ("import sys; from pathlib import Path; from newsarchive.sources import load_file; "
+            f"p = Path({str(tmp_path / 'a.md')!r}); article, _ = load_file(p, p.read_bytes()); "
+            f"print(article.title, sorted(m for m in {readers!r} if m in sys.modules))")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True)
+    assert found.stdout.strip() == "A ['newsarchive.sources.markdown']"
