@@ -280,3 +280,22 @@ def test_manifest_bytes_are_json_in_any_number_of_pieces(
     assert data == manifest.to_bytes() and data.endswith(b"}\n")
     assert json.loads(data) == {"version": MANIFEST_VERSION, "tool": "9.9", "pages": pages,
                                 "files": files}
+
+
+def test_folders_are_swapped_without_a_subprocess(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """renameat2 is found among the libraries already loaded: `find_library` would run
+    `ldconfig` in a subprocess at every commit."""
+    def no_subprocess(name: str) -> str:
+        raise AssertionError("find_library ran")
+
+    monkeypatch.setattr(output.ctypes.util, "find_library", no_subprocess)
+    output._renameat2.cache_clear()
+    try:
+        (tmp_path / "a").mkdir()
+        (tmp_path / "a" / "one").write_text("1")
+        (tmp_path / "b").mkdir()
+        assert output._exchange(tmp_path / "a", tmp_path / "b")
+        assert (tmp_path / "b" / "one").read_text() == "1" and not any((tmp_path / "a").iterdir())
+    finally:
+        output._renameat2.cache_clear()

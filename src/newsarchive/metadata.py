@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import partial
 from typing import ClassVar
 
 from .archive import Archive, Entry, record_key
@@ -170,7 +170,13 @@ def cited_entries(archive: Archive, config: Config, derived: Derived | None = No
 
 def _cite(entry: Entry, config: Config, derived: Derived) -> Cite:
     key = cite_key(entry, config)
-    record = cache(partial(record_for_entry, entry, config.base_url, config.language))
+    made: list[CitationRecord] = []  # the record, made once if either value is made
+
+    def record() -> CitationRecord:
+        if not made:
+            made.append(record_for_entry(entry, config.base_url, config.language))
+        return made[0]
+
     return Cite(derived.get("bibkey", key, lambda: record().key),
                 derived.kept("cite/3", key, lambda: citations(record())))
 

@@ -18,12 +18,13 @@ import ctypes
 import ctypes.util
 import errno
 import fcntl
+import functools
 import json
 import os
 import shutil
 import stat
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,16 +158,32 @@ def _remove_ours(folder: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders in one step (Linux renameat2); False when the system cannot."""
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return False
-    libc = ctypes.CDLL(name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
+    renameat2 = _renameat2()
     if renameat2 is None:
         return False
     at_fdcwd = -100
     result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
     return bool(result == 0)
+
+
+@functools.cache
+def _renameat2() -> Callable[..., int] | None:
+    """The C library's renameat2, looked up among the libraries this process has loaded
+    (`find_library` runs `ldconfig` in a subprocess: ~0.03 s of every build), else found."""
+    found = _symbol(None, "renameat2")
+    if found is None:
+        name = ctypes.util.find_library("c")
+        found = None if name is None else _symbol(name, "renameat2")
+    return found
+
+
+def _symbol(library: str | None, name: str) -> Callable[..., int] | None:
+    try:
+        found: Callable[..., int] | None = getattr(ctypes.CDLL(library, use_errno=True), name,
+                                                   None)
+    except OSError:
+        return None
+    return found
 
 
 def _safe_relative(path: str) -> str:
@@ -304,8 +321,9 @@ class SiteWriter:
         _replace_marker(self.tmp, Manifest())
         self._spare = dict(manifest.pages) if trusted else {}
         self._spare_files = manifest.files
-        for path in manifest.files:
-            self._dirs.update(_parents(path))
+        for folder in {path.rpartition("/")[0] for path in manifest.files}:  # ~1 in 15 files
+            if folder:
+                self._dirs.update((folder, *_parents(folder)))
         return True
 
     def reuse(self, path: str, fingerprint: str) -> bool:
