@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
-from newsarchive.cache import LoadCache, content_key
+import pytest
+
+from newsarchive import cache as cache_module
+from newsarchive.cache import InputKeys, LoadCache, content_key
 from newsarchive.model import Article, DateValue, FieldSource, Problem, RemovedLine
 
 
@@ -54,3 +59,37 @@ def test_a_damaged_bucket_only_loses_its_records(tmp_path: Path) -> None:
     kept = LoadCache(path)._old
     assert kept == {slot: value for slot, value in made.items() if slot[1][:2] != victim.stem}
     assert LoadCache(path, read=False)._old == {}
+
+
+def test_a_file_unchanged_since_it_was_hashed_is_not_read_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its identity (inode, size, times) spares hashing it; any write (even one that keeps the
+    size and sets the modification time back) moves the change time, so it is hashed again."""
+    article = tmp_path / "a.md"
+    article.write_bytes(b"first")
+    monkeypatch.setattr(cache_module, "RACY_NS", -10**12)  # as if written long ago
+    memo = tmp_path / "inputs.pickle"
+    keys = InputKeys(memo)
+    assert keys.key(article) == content_key(b"first")
+    keys.save()
+    reads: list[Path] = []
+    real_read = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or real_read(self))
+    assert InputKeys(memo).key(article) == content_key(b"first") and reads == []
+    before = os.stat(article)
+    time.sleep(0.01)
+    article.write_bytes(b"FIRST")  # same size, then the same modification time again
+    os.utime(article, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert InputKeys(memo).key(article) == content_key(b"FIRST") and reads == [article]
+    assert InputKeys(memo, read=False).key(article) == content_key(b"FIRST")  # --clean
+
+
+def test_a_file_changed_moments_before_it_was_hashed_is_not_remembered(tmp_path: Path) -> None:
+    """Coarse timestamps could hide a second change within the same tick."""
+    article = tmp_path / "a.md"
+    article.write_bytes(b"just written")
+    memo = tmp_path / "inputs.pickle"
+    keys = InputKeys(memo)
+    assert keys.key(article) == content_key(b"just written")
+    keys.save()
+    assert not memo.exists()  # nothing worth keeping

@@ -1,6 +1,7 @@
 """Content-hash caches: parsed records by input bytes, and page fingerprints for the manifest.
 
-Content hashes only: a file's mtime never decides whether it changed.
+Content hashes only: a file's times never decide whether it changed. They may spare hashing
+it again (`InputKeys`, as git's index does), never more.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import hashlib
 import json
 import os
 import pickle
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,17 +143,66 @@ class BuildStamp:
     problems: tuple[Problem, ...]  # everything but the config's own problems
 
 
+Identity = tuple[int, int, int, int]  # a file's (inode, size, mtime_ns, ctime_ns)
+RACY_NS = 3_000_000_000  # a file changed this recently is not remembered (coarse timestamps)
+
+
+class InputKeys:
+    """Each input file's `content_key` by its identity, kept between builds, so a file whose
+    inode, size, modification and change times are those recorded is not read and hashed
+    again (5,000 articles: ~0.07 s a build). The key is still its bytes' hash; the times only
+    say when hashing them again can be spared, as git's index does: any write moves the change
+    time, which no user can set back. A file changed less than RACY_NS before it was hashed is
+    not remembered: a second change within its file system's timestamp granularity could leave
+    every time as it was. `read=False` (`build --clean`) hashes every file again."""
+
+    VERSION = 1
+
+    def __init__(self, path: Path | None, read: bool = True) -> None:
+        self.path = path
+        self._old: dict[str, tuple[Identity, str]] = {}
+        self._new: dict[str, tuple[Identity, str]] = {}
+        if read and path is not None:
+            try:
+                with path.open("rb") as handle:
+                    version, found = pickle.load(handle)
+                if version == (self.VERSION, CACHE_VERSION) and isinstance(found, dict):
+                    self._old = found
+            except Exception:  # missing or damaged: every file is hashed
+                pass
+
+    def key(self, path: Path) -> str:
+        """The file's content key, hashed again unless its identity is the recorded one."""
+        name = os.fspath(path)
+        found = os.stat(path)
+        identity = (found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+        known = self._old.get(name)
+        if known is not None and known[0] == identity:
+            self._new[name] = known
+            return known[1]
+        key = content_key(path.read_bytes())
+        if time.time_ns() - max(found.st_mtime_ns, found.st_ctime_ns) > RACY_NS:
+            self._new[name] = (identity, key)
+        return key
+
+    def save(self) -> None:
+        """Keep what this build read, when it differs from what was kept."""
+        if self.path is not None and self._new != self._old:
+            write_pickle(self.path, ((self.VERSION, CACHE_VERSION), self._new))
+
+
 def inputs_key(parts: Iterable[str], files: Iterable[Path],
-               keys: dict[Path, str] | None = None) -> str:
+               keys: dict[Path, str] | None = None, known: InputKeys | None = None) -> str:
     """One hash over `parts` (config, versions) and the path and bytes of each file; each
-    file's `content_key` goes into `keys` too, so loading need not read a cached file again."""
+    file's `content_key` goes into `keys` too, so loading need not read a cached file again.
+    With `known`, a file not changed since it was last hashed is not read (`InputKeys`)."""
     digest = hashlib.blake2b(digest_size=20)
     for part in parts:
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     for path in files:
         digest.update(os.fsencode(path) + b"\0")
         try:
-            key = content_key(path.read_bytes())
+            key = content_key(path.read_bytes()) if known is None else known.key(path)
             digest.update(key.encode())
             if keys is not None:
                 keys[path] = key

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import multiprocessing
 import multiprocessing.connection
@@ -24,6 +25,7 @@ from .buckets import collector_paused, heap_frozen
 from .cache import (
     BodyCache,
     BuildStamp,
+    InputKeys,
     LoadCache,
     changed_pages,
     content_key,
@@ -211,7 +213,9 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
     with output_lock(out):
         recover(out)
         keys: dict[Path, str] = {}  # each input file's content key, read once here
-        key = inputs_key(_stamp_parts(config), _input_files(config), keys)
+        known = InputKeys(_cache_file(config, "inputs"), read=not options.clean)
+        key = inputs_key(_stamp_parts(config), _input_files(config), keys, known)
+        _save_quietly(known)  # a key kept is only time saved: never a reason to fail
         stamp = None if options.clean else _unchanged(out, _cache_file(config, "stamp"), key)
         if stamp is not None:  # same inputs, same output: nothing to load, plan or write
             return BuildResult(out, stamp.articles, stamp.pages, (), (), stamp.skipped,
@@ -247,6 +251,11 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
                 key, _manifest_hash(out), count, total, tuple(skipped), tuple(found)))
     return BuildResult(out, count, total, rendered, written, tuple(skipped),
                        tuple(problems + found + render_problems), time.perf_counter() - started)
+
+
+def _save_quietly(known: InputKeys) -> None:
+    with contextlib.suppress(OSError):
+        known.save()
 
 
 def _save_caches(config: Config, cache: LoadCache, derived: Derived) -> list[Problem]:
