@@ -33,7 +33,7 @@ def nameless_file(folder: Path | None) -> IO[bytes] | None:
         return None
 
 
-MEMORY_BUDGET = 48 << 20  # bytes a process's BlobFiles hold in memory before using files
+MEMORY_BUDGET = 32 << 20  # bytes a process's BlobFiles hold in memory before using files
 _held = [0]  # bytes this process's BlobFiles hold in memory now
 
 
