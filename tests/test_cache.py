@@ -93,3 +93,23 @@ def test_a_file_changed_moments_before_it_was_hashed_is_not_remembered(tmp_path:
     assert keys.key(article) == content_key(b"just written")
     keys.save()
     assert not memo.exists()  # nothing worth keeping
+
+
+def test_a_listings_records_are_fingerprinted_by_their_keys_as_the_encoder_would() -> None:
+    """`_keys_of` only saves the encoder a call per record: the JSON, hence every page's
+    fingerprint, is the same; a record without its key is left for the encoder."""
+    import json
+
+    from newsarchive.archive import Summary, Term
+
+    def encoded(value: object) -> str:
+        return json.dumps(value, default=cache_module._plain, sort_keys=True)
+
+    term = Term("ap", "AP", "outlets/ap/index.html")
+    keyed = tuple(Summary(f"{n}/index.html", f"T{n}", None, None, term, (), key=f"k{n}")
+                  for n in range(3))
+    unkeyed = (*keyed, Summary("x/index.html", "X", None, None, None, ()))
+    for value in (keyed, unkeyed, (term, term), (), ("a", "b"), (keyed[0], term)):
+        assert encoded(cache_module._keys_of(value)) == encoded(value)
+    assert cache_module._keys_of(keyed) == ["k0", "k1", "k2"]
+    assert cache_module._keys_of(unkeyed) is unkeyed

@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
+
+from newsarchive import spill
 from newsarchive.derive import Derived
 from newsarchive.spill import Kept
 
@@ -69,7 +72,9 @@ def test_clean_reads_nothing_but_saves(tmp_path: Path) -> None:
     assert Derived(folder).get("row", key(1), lambda: "other") == "new"
 
 
-def test_kept_values_are_handles_saved_as_their_values(tmp_path: Path) -> None:
+def test_kept_values_are_handles_saved_as_their_values(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spill, "MEMORY_BUDGET", 0)  # every value to the file (none held)
     folder = tmp_path / "memo"
     first = Derived(folder)
     made: list[int] = []

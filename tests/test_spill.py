@@ -178,3 +178,24 @@ def test_any_appends_read_back_whatever_the_budget(tmp_path_factory: pytest.Temp
         assert all(at is not None for at, _ in places)
         assert [blobs.read(at, n) for at, n in places if at is not None] == values
         assert len(blobs._memory) <= budget
+
+
+def test_bytes_a_caller_holds_stay_with_it_within_the_budget(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kept value read from a memo (or a body from the load cache) is not copied while the
+    budget lasts; what it holds counts against the budget until the file is let go."""
+    from newsarchive.bodies import BodyFile, PackedBody
+
+    monkeypatch.setattr(spill, "MEMORY_BUDGET", 200)
+    monkeypatch.setattr(spill, "_held", [0])
+    store = KeptFile(tmp_path)
+    held = Kept("k", None, 0, 0, pickle.dumps("value"))
+    assert store.adopt(held) is held and spill._held[0] == len(held.blob())
+    bodies = BodyFile(tmp_path)
+    packed = PackedBody.of(("One.", "Two."))
+    assert bodies.keep(packed) is packed
+    big = Kept("big", None, 0, 0, pickle.dumps("x" * 300))  # over the budget: to the file
+    moved = store.adopt(big)
+    assert moved is not big and moved._file is store and moved.value() == "x" * 300
+    del store, bodies, held, moved  # `moved` holds the file
+    assert spill._held == [0]

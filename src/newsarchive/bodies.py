@@ -47,6 +47,8 @@ class BodyFile(BlobFile):
             return body
         packed = PackedBody.of(body)
         blob = packed.blob()
+        if self.hold(len(blob)):  # within the memory budget: kept packed, where it is
+            return packed
         offset = self.append(blob)
         if offset is None:  # no file could be made: kept in memory, packed
             return packed

@@ -61,7 +61,10 @@ class LoadCache:
         article, problems = result
         if article is None or self.bodies is None:
             return result
-        return dataclasses.replace(article, body=self.bodies.keep(article.body)), problems
+        body = self.bodies.keep(article.body)
+        if body is article.body:  # kept as it is (held in memory, within the budget)
+            return result
+        return dataclasses.replace(article, body=body), problems
 
     def get(self, path: str, key: str) -> LoadResult | None:
         found = self._old.get((path, key))
@@ -242,9 +245,22 @@ def page_fingerprint(page: Page, template_hash: str) -> str:
         digest = hashlib.blake2b(data, digest_size=20)
         digest.update(f"\0raw\0{template_hash}\0{CACHE_VERSION}".encode())
         return digest.hexdigest()
-    payload = json.dumps([page.context, template_hash, CACHE_VERSION], sort_keys=True,
+    context = {name: _keys_of(value) for name, value in page.context.items()}
+    payload = json.dumps([context, template_hash, CACHE_VERSION], sort_keys=True,
                          default=_plain, separators=(",", ":"), ensure_ascii=False)
     return hashlib.blake2b(payload.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+
+
+def _keys_of(value: object) -> object:
+    """A tuple of KEYED records (a listing's summaries) as the list of their keys: the JSON
+    `_plain` gives, made in one pass rather than by a call from the encoder per record."""
+    if type(value) is not tuple or not value:
+        return value
+    kind = type(value[0])
+    if not getattr(kind, "KEYED", False):
+        return value
+    keys = [getattr(item, "key", "") if type(item) is kind else "" for item in value]
+    return keys if all(keys) else value
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}

@@ -46,7 +46,9 @@ class BlobFile:
     one-article edit at 5,000 articles keeps 15,000 values (~40 MB). Beyond the budget they go
     to a nameless file in `folder`, so memory stops growing with the archive. When that file
     cannot be made (no usable folder), or in a fork, `append` gives None and the caller keeps
-    the bytes itself."""
+    the bytes itself. A caller that holds its bytes already asks `hold` first: within the
+    budget they stay where they are, not copied here (a record read from a cache keeps its
+    body)."""
 
     def __init__(self, folder: Path | None) -> None:
         self._folder = folder
@@ -56,10 +58,19 @@ class BlobFile:
         self._end = 0
         self._pid = os.getpid()
         self._held = _held  # the count this file's memory is charged to
+        self._charged = 0  # bytes callers hold (`hold`), charged to the budget too
 
     def __del__(self, getpid: Callable[[], int] = os.getpid) -> None:
         if getpid() == self._pid:  # the budget is given back (a fork never took from it)
-            self._held[0] -= len(self._memory)
+            self._held[0] -= len(self._memory) + self._charged
+
+    def hold(self, size: int) -> bool:
+        """Whether the caller may keep `size` bytes it holds in memory, within the budget."""
+        if os.getpid() != self._pid or self._spilled or self._held[0] + size > MEMORY_BUDGET:
+            return False
+        self._held[0] += size
+        self._charged += size
+        return True
 
     @property
     def writable(self) -> bool:
@@ -152,11 +163,14 @@ class KeptFile:
             value, protocol=pickle.HIGHEST_PROTOCOL)))
 
     def adopt(self, kept: Kept[T]) -> Kept[T]:
-        """A handle whose value is in this file (`kept` itself when that cannot be): a memo
-        read from disk moves its kept values here as they are read, still pickled."""
+        """A handle whose value is in this file (`kept` itself when that cannot be, or while
+        its blob fits the memory budget): a memo read from disk moves its kept values here as
+        they are read, still pickled."""
         if self._blobs is None or kept._file is not None:
             return kept
         blob = kept.blob()
+        if self._blobs.hold(len(blob)):
+            return kept
         offset = self._blobs.append(blob)
         return kept if offset is None else Kept(kept.key, self, offset, len(blob))
 
