@@ -15,7 +15,13 @@ from hypothesis import strategies as st
 from newsarchive.archive import Archive, Term, collect
 from newsarchive.config import Config, load_config
 from newsarchive.model import Article, DateValue
-from newsarchive.names import alias_resolver, load_outlet_table, outlet_key, safe_segment
+from newsarchive.names import (
+    OUTLETS_FILE,
+    alias_resolver,
+    load_outlet_table,
+    outlet_key,
+    safe_segment,
+)
 from newsarchive.sources.markdown import load_markdown
 
 SITE_SMALL = Path(__file__).parent / "fixtures" / "site-small"
@@ -155,6 +161,7 @@ def test_outlet_table_tolerates_missing_and_short_shapes(tmp_path: Path) -> None
 
 def test_shipped_table_knows_the_wires() -> None:
     aliases, domains = load_outlet_table()
+    assert (aliases, domains) == load_outlet_table(OUTLETS_FILE)  # as the loader reads it
     assert "AP" in aliases.get("The Associated Press", ())
     assert domains.get("apnews.com") == "The Associated Press"
 

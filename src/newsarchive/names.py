@@ -9,6 +9,8 @@ from pathlib import Path
 import yaml
 from slugify import slugify
 
+from .sources.lexicon import outlet_table
+
 OUTLETS_FILE = Path(__file__).parent / "data" / "outlets.yml"
 SLUG_MAX = 80  # characters; long titles are cut at a word boundary
 # Segments that would clash with listing pages (`page/2/`, `index.html`), assets, or that some file
@@ -31,13 +33,18 @@ def outlet_key(name: str) -> str:
     return key[4:] if key.startswith("the ") and len(key) > 4 else key
 
 
-def load_outlet_table(path: Path = OUTLETS_FILE) -> tuple[dict[str, tuple[str, ...]],
+def load_outlet_table(path: Path | None = None) -> tuple[dict[str, tuple[str, ...]],
                                                          dict[str, str]]:
-    """Read the shipped alias table: (canonical -> aliases, domain -> canonical).
+    """Read an alias table: (canonical -> aliases, domain -> canonical); without `path`, the
+    shipped one as the loader holds it (`lexicon.outlet_table`, parsed once a process).
 
     Tolerates the file missing or malformed (the archive then merges only config aliases), and
     both shapes `Name: [aliases]` and `Name: {aliases: [...], domains: [...]}`.
     """
+    if path is None:
+        outlets = outlet_table().outlets
+        return ({o.name: o.aliases for o in outlets},
+                {d.lower().removeprefix("www."): o.name for o in outlets for d in o.domains})
     try:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 10x faster
         loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
