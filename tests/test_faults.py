@@ -138,7 +138,7 @@ WRITE_MODES = ("w", "x", "a", "+")
 class FaultyDisk:
     """Makes file-system writes under `root` fail with `err`, as a full or read-only disk would.
 
-    Covers what the build writes with: open() for writing, mkdir, rename/replace, link, unlink,
+    Covers what the build writes with: open() and os.open() for writing, mkdir, rename/replace, link, unlink,
     rmdir, and the renameat2 exchange. `after` lets that many writes succeed first (a disk that
     fills up half-way). With `full_disk`, a file that exists may still be opened for appending
     (the lock file) and links and removals still work, as on a real full disk.
@@ -170,6 +170,14 @@ class FaultyDisk:
 
         monkeypatch.setattr(builtins, "open", faulty_open)
         monkeypatch.setattr(io, "open", faulty_open)
+        real_os_open = os.open
+
+        def faulty_os_open(file: object, flags: int, *args: object, **kwargs: object) -> int:
+            if flags & (os.O_WRONLY | os.O_RDWR) and kwargs.get("dir_fd") is None:
+                self._check(file, "open(os)")  # a data file written over in place, and more
+            return real_os_open(file, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(os, "open", faulty_os_open)
         if not full_disk:
             import newsarchive.output as output
 
