@@ -284,18 +284,38 @@ def test_manifest_bytes_are_json_in_any_number_of_pieces(
 
 def test_folders_are_swapped_without_a_subprocess(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """renameat2 is found among the libraries already loaded: `find_library` would run
-    `ldconfig` in a subprocess at every commit."""
+    """renameat2 and syncfs are found among the libraries already loaded: `find_library`
+    would run `ldconfig` in a subprocess at every commit."""
     def no_subprocess(name: str) -> str:
         raise AssertionError("find_library ran")
 
     monkeypatch.setattr(output.ctypes.util, "find_library", no_subprocess)
-    output._renameat2.cache_clear()
+    output._libc.cache_clear()
     try:
         (tmp_path / "a").mkdir()
         (tmp_path / "a" / "one").write_text("1")
         (tmp_path / "b").mkdir()
         assert output._exchange(tmp_path / "a", tmp_path / "b")
+        output._syncfs(tmp_path / "b")
+        assert output._libc("syncfs") is not None
         assert (tmp_path / "b" / "one").read_text() == "1" and not any((tmp_path / "a").iterdir())
     finally:
-        output._renameat2.cache_clear()
+        output._libc.cache_clear()
+
+
+def test_an_early_flush_ends_with_the_commit(tmp_path: Path) -> None:
+    """`flush_soon` writes what is there to disk beside the build; the commit's own flush and
+    swap are unchanged, and no thread is left running after it."""
+    import threading
+
+    out = tmp_path / "build"
+    writer = SiteWriter(out)
+    writer.put("a.html", b"first")
+    writer.flush_soon()
+    writer.flush_soon()  # once is enough
+    writer.put("b/index.html", b"second")
+    writer.commit(Manifest("t", MappingProxyType({"a.html": "1", "b/index.html": "2"}),
+                           writer.files))
+    assert (out / "a.html").read_bytes() == b"first"
+    assert (out / "b" / "index.html").read_bytes() == b"second"
+    assert not any(t.name == "newsarchive-flush" for t in threading.enumerate())

@@ -417,6 +417,8 @@ def _render_and_write(
                                      problems, env, config, progress)
             if late_pages is not None and batch is late_pages:
                 break
+            if len(rendered) >= POOL_THRESHOLD:  # many files: to disk while the rest is made
+                writer.flush_soon()
             batch = ()  # written: let go before the late pages arrive
             if late_pages is None:
                 late_pages = late()
