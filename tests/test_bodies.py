@@ -6,22 +6,13 @@ import multiprocessing
 import pickle
 from pathlib import Path
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsarchive import spill
 from newsarchive.archive import entry_key, reading_minutes
 from newsarchive.bodies import BodyFile, PackedBody, StoredBody, body_facts
 from newsarchive.cache import LoadCache
 from newsarchive.model import Article
-
-
-@pytest.fixture(autouse=True)
-def no_memory_budget(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The bodies go to the file from the first (`spill.MEMORY_BUDGET` is tested there)."""
-    monkeypatch.setattr(spill, "MEMORY_BUDGET", 0)
-
 
 PARAGRAPHS = st.lists(st.text(st.characters(exclude_categories=["Cs"])), max_size=6).map(tuple)
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import pytest
-
-from newsarchive import spill
 from newsarchive.derive import Derived
 from newsarchive.spill import Kept
 
@@ -72,10 +69,8 @@ def test_clean_reads_nothing_but_saves(tmp_path: Path) -> None:
     assert Derived(folder).get("row", key(1), lambda: "other") == "new"
 
 
-def test_kept_values_are_handles_saved_as_their_values(tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(spill, "MEMORY_BUDGET", 0)  # every value to the file (none held)
-    folder = tmp_path / "memo"
+def test_kept_values_are_handles_saved_as_their_values(tmp_path: Path) -> None:
+    folder = tmp_path / "memo"  # no memory budget: every value to the file
     first = Derived(folder)
     made: list[int] = []
     kept = first.kept("cite", key(1), lambda: made.append(1) or ("apa", "mla"))  # type: ignore[func-returns-value]

@@ -11,14 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsarchive import spill
-from newsarchive.spill import BlobFile, Kept, KeptFile, SpillMemo, resolved
-
-
-@pytest.fixture(autouse=True)
-def no_memory_budget(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Most tests here are about the file: nothing is held in memory first."""
-    monkeypatch.setattr(spill, "MEMORY_BUDGET", 0)
+from newsarchive.spill import BlobFile, Kept, KeptFile, MemoryBudget, SpillMemo, resolved
 
 
 def test_values_come_back_and_are_made_once(tmp_path: Path) -> None:
@@ -133,22 +126,15 @@ def test_a_context_is_resolved_for_its_template(tmp_path: Path) -> None:
     assert isinstance(context["meta"], Kept)  # the page's own context is left as it was
 
 
-def _read_blobs(blobs: BlobFile, places: list[tuple[int, int]],
-                queue: multiprocessing.Queue[list[bytes]]) -> None:
-    queue.put([blobs.read(*at) for at in places])
-
-
-def test_the_first_bytes_stay_in_memory_up_to_the_budget(tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_first_bytes_stay_in_memory_up_to_the_budget(tmp_path: Path) -> None:
     """Within the budget nothing touches the disk; beyond it the rest goes to the file; a fork
-    reads both; a file let go gives its memory back to the budget."""
-    monkeypatch.setattr(spill, "MEMORY_BUDGET", 10)
-    monkeypatch.setattr(spill, "_held", [0])
-    blobs = BlobFile(tmp_path / "cache")
+    reads both; a file let go gives its memory back to the budget it shares."""
+    budget = MemoryBudget(10)
+    blobs = BlobFile(tmp_path / "cache", budget)
     values = [b"abcd", b"efgh", b"ijkl", b"", b"mnopqrstuv"]
     places = [(blobs.append(v), len(v)) for v in values]
     assert [at for at, _ in places] == [0, 4, 8, 12, 12]
-    assert blobs._memory == b"abcdefgh" and spill._held == [8]  # "ijkl" would pass 10
+    assert blobs._memory == b"abcdefgh" and budget.held == 8  # "ijkl" would pass 10
     assert blobs._file is not None and list((tmp_path / "cache").iterdir()) == []
     assert [blobs.read(*at) for at in places] == values
     context = multiprocessing.get_context("fork")
@@ -159,43 +145,44 @@ def test_the_first_bytes_stay_in_memory_up_to_the_budget(tmp_path: Path,
     child.join()
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    other = BlobFile(blocker)  # no usable folder, but room in the budget: memory
-    assert other.append(b"xy") == 0 and other.read(0, 2) == b"xy" and spill._held == [10]
+    other = BlobFile(blocker, budget)  # no usable folder, but room in the budget: memory
+    assert other.append(b"xy") == 0 and other.read(0, 2) == b"xy" and budget.held == 10
     assert other.append(b"z") is None and not other.writable  # no room, no file: caller keeps it
     del blobs, other, child
-    assert spill._held == [0]
+    assert budget.held == 0
+    assert BlobFile(tmp_path).append(b"a") == 0 and budget.held == 0  # no budget: the file
+
+
+def _read_blobs(blobs: BlobFile, places: list[tuple[int, int]],
+                queue: multiprocessing.Queue[list[bytes]]) -> None:
+    queue.put([blobs.read(*at) for at in places])
 
 
 @settings(max_examples=40, deadline=None)
-@given(budget=st.integers(0, 64), values=st.lists(st.binary(max_size=20), max_size=12))
+@given(limit=st.integers(0, 64), values=st.lists(st.binary(max_size=20), max_size=12))
 def test_any_appends_read_back_whatever_the_budget(tmp_path_factory: pytest.TempPathFactory,
-                                                   budget: int, values: list[bytes]) -> None:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(spill, "MEMORY_BUDGET", budget)
-        patch.setattr(spill, "_held", [0])
-        blobs = BlobFile(tmp_path_factory.mktemp("blobs"))
-        places = [(blobs.append(v), len(v)) for v in values]
-        assert all(at is not None for at, _ in places)
-        assert [blobs.read(at, n) for at, n in places if at is not None] == values
-        assert len(blobs._memory) <= budget
+                                                   limit: int, values: list[bytes]) -> None:
+    blobs = BlobFile(tmp_path_factory.mktemp("blobs"), MemoryBudget(limit))
+    places = [(blobs.append(v), len(v)) for v in values]
+    assert all(at is not None for at, _ in places)
+    assert [blobs.read(at, n) for at, n in places if at is not None] == values
+    assert len(blobs._memory) <= limit
 
 
-def test_bytes_a_caller_holds_stay_with_it_within_the_budget(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bytes_a_caller_holds_stay_with_it_within_the_budget(tmp_path: Path) -> None:
     """A kept value read from a memo (or a body from the load cache) is not copied while the
     budget lasts; what it holds counts against the budget until the file is let go."""
     from newsarchive.bodies import BodyFile, PackedBody
 
-    monkeypatch.setattr(spill, "MEMORY_BUDGET", 200)
-    monkeypatch.setattr(spill, "_held", [0])
-    store = KeptFile(tmp_path)
+    budget = MemoryBudget(200)
+    store = KeptFile(tmp_path, budget)
     held = Kept("k", None, 0, 0, pickle.dumps("value"))
-    assert store.adopt(held) is held and spill._held[0] == len(held.blob())
-    bodies = BodyFile(tmp_path)
+    assert store.adopt(held) is held and budget.held == len(held.blob())
+    bodies = BodyFile(tmp_path, budget)
     packed = PackedBody.of(("One.", "Two."))
     assert bodies.keep(packed) is packed
     big = Kept("big", None, 0, 0, pickle.dumps("x" * 300))  # over the budget: to the file
     moved = store.adopt(big)
     assert moved is not big and moved._file is store and moved.value() == "x" * 300
     del store, bodies, held, moved  # `moved` holds the file
-    assert spill._held == [0]
+    assert budget.held == 0

@@ -120,13 +120,10 @@ def collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
-        if _FROZEN[0]:  # long-lived, in a `heap_frozen` block: never walked (see there)
+        if gc.get_freeze_count():  # in a `heap_frozen` block: long-lived, never walked
             gc.freeze()
         if was_enabled:
             gc.enable()
-
-
-_FROZEN = [0]  # how many `heap_frozen` blocks are open
 
 
 @contextmanager
@@ -136,12 +133,11 @@ def heap_frozen() -> Iterator[None]:
     planned site are long-lived and acyclic (refcounts still free them): collections of the
     older generations walked all of them (~0.15 s of a one-article edit at 5,000 articles),
     and a forked worker that walked them would also copy the memory it shares with the
-    build. Blocks nest."""
+    build. Blocks nest: the outermost one ends the freeze."""
+    outermost = not gc.get_freeze_count()
     gc.freeze()
-    _FROZEN[0] += 1
     try:
         yield
     finally:
-        _FROZEN[0] -= 1
-        if not _FROZEN[0]:
+        if outermost:
             gc.unfreeze()

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from . import __version__
 from .buckets import bucket_of, read_buckets, save_buckets
-from .spill import Kept, KeptFile
+from .spill import Kept, KeptFile, MemoryBudget
 
 T = TypeVar("T")
 VERSION = f"{__version__}/derived/3"
@@ -31,15 +31,17 @@ class Derived:
     few buckets whose keys changed, not the whole memo.
     """
 
-    def __init__(self, path: Path | None = None, read: bool = True) -> None:
-        """`read=False` (`build --clean`) starts empty but still saves what this build made."""
+    def __init__(self, path: Path | None = None, read: bool = True,
+                 budget: MemoryBudget | None = None) -> None:
+        """`read=False` (`build --clean`) starts empty but still saves what this build made;
+        kept values stay in memory while `budget` lasts (`spill.BlobFile`)."""
         self.path = path
         self.read = read
         self._old: dict[tuple[str, str], object] = {}
         self._new: dict[tuple[str, str], object] = {}
         self.made = 0  # values computed in this build (the rest came from the saved memo)
         self._dirty: set[str] = set()  # buckets to write: a value made, or a file unreadable
-        self._file = KeptFile(None if path is None else path.parent)
+        self._file = KeptFile(None if path is None else path.parent, budget)
         if read and path is not None:  # kept values go to the file as each bucket is read
             self._old, self._dirty = read_buckets(path, VERSION, each=self._adopt)
 

@@ -54,6 +54,7 @@ from .render import BODIES, BUILTIN_TEMPLATES, TemplateHashes, make_environment,
 from .search import index_pages
 from .site import plan_site
 from .sources import iter_article_files, load_file, read_file
+from .spill import MEMORY_BUDGET, MemoryBudget
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 POOL_THRESHOLD = 200  # below this many pages a process pool costs more than it saves
@@ -223,11 +224,13 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
         # what is loaded and planned lives until the site is written: out of collections
         with heap_frozen():
             # --clean reads no cache but leaves fresh ones, so the next edit is incremental
+            budget = MemoryBudget(MEMORY_BUDGET)  # bodies and kept values, then nameless files
             cache = LoadCache(_cache_file(config), read=not options.clean,
-                              bodies=BodyFile(config.cache_dir))
+                              bodies=BodyFile(config.cache_dir, budget))
             bodies = BodyCache(_cache_file(config, "bodies"), read=not options.clean)
             bodies.load_into(BODIES)
-            derived = Derived(_cache_file(config, "derived").with_suffix(""), read=not options.clean)
+            derived = Derived(_cache_file(config, "derived").with_suffix(""),
+                              read=not options.clean, budget=budget)
             with collector_paused():  # acyclic: nothing to collect
                 articles, pages, found, skipped, late = plan_parts(
                     config, cache, progress, derived, clean=options.clean, beside=True, keys=keys)

@@ -16,6 +16,7 @@ import os
 import pickle
 import tempfile
 from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, ClassVar, Generic, TypeVar
 
@@ -33,42 +34,54 @@ def nameless_file(folder: Path | None) -> IO[bytes] | None:
         return None
 
 
-MEMORY_BUDGET = 32 << 20  # bytes a process's BlobFiles hold in memory before using files
-_held = [0]  # bytes this process's BlobFiles hold in memory now
+MEMORY_BUDGET = 32 << 20  # bytes a build's blob files keep in memory before using files
+
+
+@dataclass(slots=True)
+class MemoryBudget:
+    """Bytes the blob files given it may hold in memory, together (one build's: its bodies and
+    its kept values; a fork takes none)."""
+
+    limit: int
+    held: int = 0
+
+    def take(self, size: int) -> bool:
+        if self.held + size > self.limit:
+            return False
+        self.held += size
+        return True
 
 
 class BlobFile:
     """Bytes appended by the process that made it and read back by it and by processes
     forked from it (a fork never appends: its offsets would clash with its parent's).
 
-    The first bytes stay in memory, up to MEMORY_BUDGET for all of a process's blob files
-    (a fork reads them from the pages it inherits): one write to a file costs ~7 us, and a
-    one-article edit at 5,000 articles keeps 15,000 values (~40 MB). Beyond the budget they go
-    to a nameless file in `folder`, so memory stops growing with the archive. When that file
-    cannot be made (no usable folder), or in a fork, `append` gives None and the caller keeps
-    the bytes itself. A caller that holds its bytes already asks `hold` first: within the
-    budget they stay where they are, not copied here (a record read from a cache keeps its
-    body)."""
+    With a `budget`, the first bytes stay in memory while it lasts (a fork reads them from the
+    pages it inherits): one write to a file costs ~7 us, and a one-article edit at 5,000
+    articles keeps 15,000 values (~40 MB). Beyond it they go to a nameless file in `folder`,
+    so memory stops growing with the archive. When that file cannot be made (no usable
+    folder), or in a fork, `append` gives None and the caller keeps the bytes itself. A caller
+    that holds its bytes already asks `hold` first: within the budget they stay where they
+    are, not copied here (a record read from a cache keeps its body)."""
 
-    def __init__(self, folder: Path | None) -> None:
+    def __init__(self, folder: Path | None, budget: MemoryBudget | None = None) -> None:
         self._folder = folder
+        self._budget = MemoryBudget(0) if budget is None else budget
         self._memory = bytearray()  # the first bytes; the file holds the rest
         self._file: IO[bytes] | None = None  # made at the first append beyond the budget
         self._spilled = False  # appends go to the file from then on
         self._end = 0
         self._pid = os.getpid()
-        self._held = _held  # the count this file's memory is charged to
         self._charged = 0  # bytes callers hold (`hold`), charged to the budget too
 
     def __del__(self, getpid: Callable[[], int] = os.getpid) -> None:
         if getpid() == self._pid:  # the budget is given back (a fork never took from it)
-            self._held[0] -= len(self._memory) + self._charged
+            self._budget.held -= len(self._memory) + self._charged
 
     def hold(self, size: int) -> bool:
         """Whether the caller may keep `size` bytes it holds in memory, within the budget."""
-        if os.getpid() != self._pid or self._spilled or self._held[0] + size > MEMORY_BUDGET:
+        if os.getpid() != self._pid or self._spilled or not self._budget.take(size):
             return False
-        self._held[0] += size
         self._charged += size
         return True
 
@@ -81,9 +94,8 @@ class BlobFile:
         if os.getpid() != self._pid:
             return None
         offset = self._end
-        if not self._spilled and self._held[0] + len(data) <= MEMORY_BUDGET:
+        if not self._spilled and self._budget.take(len(data)):
             self._memory += data
-            self._held[0] += len(data)
         else:
             if not self._spilled:
                 self._spilled, self._file = True, nameless_file(self._folder)
@@ -155,8 +167,8 @@ class KeptFile:
     holds its pickled value itself.
     """
 
-    def __init__(self, folder: Path | None) -> None:
-        self._blobs = None if folder is None else BlobFile(folder)  # no folder: in memory
+    def __init__(self, folder: Path | None, budget: MemoryBudget | None = None) -> None:
+        self._blobs = None if folder is None else BlobFile(folder, budget)  # no folder: memory
 
     def keep(self, key: str, value: T) -> Kept[T]:
         return self.adopt(Kept(key, None, 0, 0, pickle.dumps(
