@@ -221,39 +221,60 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
         if stamp is not None:  # same inputs, same output: nothing to load, plan or write
             return BuildResult(out, stamp.articles, stamp.pages, (), (), stamp.skipped,
                                tuple(problems) + stamp.problems, time.perf_counter() - started)
-        # what is loaded and planned lives until the site is written: out of collections
-        with heap_frozen():
-            # --clean reads no cache but leaves fresh ones, so the next edit is incremental
-            budget = MemoryBudget(MEMORY_BUDGET)  # bodies and kept values, then nameless files
-            cache = LoadCache(_cache_file(config), read=not options.clean,
-                              bodies=BodyFile(config.cache_dir, budget))
-            bodies = BodyCache(_cache_file(config, "bodies"), read=not options.clean)
-            bodies.load_into(BODIES)
-            derived = Derived(_cache_file(config, "derived").with_suffix(""),
-                              read=not options.clean, budget=budget)
-            with collector_paused():  # acyclic: nothing to collect
-                articles, pages, found, skipped, late = plan_parts(
-                    config, cache, progress, derived, clean=options.clean, beside=True, keys=keys)
-            count = len(articles)
-            planned: list[Sequence[Page]] = [pages]  # emptied by _render_and_write: let go once written
-            del articles, pages  # the pages hold what they show; the records themselves go
-            try:
-                # The load cache and the derived memo are complete once the site is planned: saved
-                # now (while the search index is being made) and let go, so that neither this
-                # process nor the render workers forked from it hold their records and values.
-                found += _save_caches(config, cache, derived)
-                cache.forget()
-                derived.forget()
-                rendered, written, render_problems, total = _render_and_write(
-                    planned, config, None if options.clean else read_manifest(out), progress,
-                    late.result)
-            finally:
-                late.cancel()  # only does something when the build failed
-            bodies.save(BODIES)
-            write_stamp(_cache_file(config, "stamp"), None if render_problems else BuildStamp(
-                key, _manifest_hash(out), count, total, tuple(skipped), tuple(found)))
-    return BuildResult(out, count, total, rendered, written, tuple(skipped),
-                       tuple(problems + found + render_problems), time.perf_counter() - started)
+        made = _build_site(config, options, key, keys, progress)
+    return BuildResult(out, made.articles, made.pages, made.rendered, made.written, made.skipped,
+                       tuple(problems) + made.problems, time.perf_counter() - started)
+
+
+@dataclass(frozen=True, slots=True)
+class _Built:
+    """What a build that ran in full made, for its BuildResult."""
+
+    articles: int
+    pages: int
+    rendered: tuple[str, ...]
+    written: tuple[str, ...]
+    skipped: tuple[tuple[str, str], ...]
+    problems: tuple[Problem, ...]  # loading, collecting and rendering (not the config's)
+
+
+def _build_site(config: Config, options: BuildOptions, key: str, keys: Mapping[Path, str],
+                progress: Progress | None) -> _Built:
+    """Load, plan, render and write: the build when its inputs changed."""
+    out = config.output_dir
+    # what is loaded and planned lives until the site is written: out of collections
+    with heap_frozen():
+        # --clean reads no cache but leaves fresh ones, so the next edit is incremental
+        budget = MemoryBudget(MEMORY_BUDGET)  # bodies and kept values, then nameless files
+        cache = LoadCache(_cache_file(config), read=not options.clean,
+                          bodies=BodyFile(config.cache_dir, budget))
+        bodies = BodyCache(_cache_file(config, "bodies"), read=not options.clean)
+        bodies.load_into(BODIES)
+        derived = Derived(_cache_file(config, "derived").with_suffix(""),
+                          read=not options.clean, budget=budget)
+        with collector_paused():  # acyclic: nothing to collect
+            articles, pages, found, skipped, late = plan_parts(
+                config, cache, progress, derived, clean=options.clean, beside=True, keys=keys)
+        count = len(articles)
+        planned: list[Sequence[Page]] = [pages]  # emptied by _render_and_write: let go once written
+        del articles, pages  # the pages hold what they show; the records themselves go
+        try:
+            # The load cache and the derived memo are complete once the site is planned: saved
+            # now (while the search index is being made) and let go, so that neither this
+            # process nor the render workers forked from it hold their records and values.
+            found += _save_caches(config, cache, derived)
+            cache.forget()
+            derived.forget()
+            rendered, written, render_problems, total = _render_and_write(
+                planned, config, None if options.clean else read_manifest(out), progress,
+                late.result)
+        finally:
+            late.cancel()  # only does something when the build failed
+        bodies.save(BODIES)
+        write_stamp(_cache_file(config, "stamp"), None if render_problems else BuildStamp(
+            key, _manifest_hash(out), count, total, tuple(skipped), tuple(found)))
+    return _Built(count, total, rendered, written, tuple(skipped),
+                  tuple(found + render_problems))
 
 
 def _save_quietly(known: InputKeys) -> None:
