@@ -142,6 +142,8 @@ def test_an_edit_makes_per_article_products_for_that_article_only(
     build_site(small_site)
     # a row is made per file that shows it (two data files, article.json): none is kept
     assert sorted(set(made)) == ["cite:guardian-floods.md", "row:guardian-floods.md"], made
+    # the citation record: once for the memo (key and styles), once for the three files
+    assert made.count("cite:guardian-floods.md") == 2, made
     monkeypatch.undo()
     build_site(small_site, tmp_path / "clean", clean=True)
     assert tree_digest(small_site / "build") == tree_digest(tmp_path / "clean")

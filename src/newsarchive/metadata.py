@@ -170,15 +170,22 @@ def cited_entries(archive: Archive, config: Config, derived: Derived | None = No
 
 def _cite(entry: Entry, config: Config, derived: Derived) -> Cite:
     key = cite_key(entry, config)
-    made: list[CitationRecord] = []  # the record, made once if either value is made
+    record = _record_once(entry, config)
+    return Cite(derived.get("bibkey", key, lambda: record().key),
+                derived.kept("cite/3", key, lambda: citations(record())))
+
+
+def _record_once(entry: Entry, config: Config) -> Callable[[], CitationRecord]:
+    """The entry's citation record, made at the first call and shared by the callers (the
+    bibkey and the styles; the three citation files), not made by each."""
+    made: list[CitationRecord] = []
 
     def record() -> CitationRecord:
         if not made:
             made.append(record_for_entry(entry, config.base_url, config.language))
         return made[0]
 
-    return Cite(derived.get("bibkey", key, lambda: record().key),
-                derived.kept("cite/3", key, lambda: citations(record())))
+    return record
 
 
 def cite_key(entry: Entry, config: Config) -> str:
@@ -215,7 +222,8 @@ def cite_pages(archive: Archive, config: Config) -> Pages:
 
     def files(entry: Entry) -> tuple[Page, ...]:
         key = cite_key(entry, config)
-        return tuple(Page.lazy(path, f"{name}|{key}", partial(_encoded, fmt, entry, config))
+        record = _record_once(entry, config)  # the three files are rendered one after another
+        return tuple(Page.lazy(path, f"{name}|{key}", partial(_encoded, fmt, record))
                      for path, (name, fmt) in zip(paths(entry), CITE_FORMATS, strict=True))
 
     pages = Pages()
@@ -226,8 +234,9 @@ def cite_pages(archive: Archive, config: Config) -> Pages:
 CITE_FORMATS = (("cite.bib", bibtex), ("cite.ris", ris), ("cite.json", csl_json))
 
 
-def _encoded(fmt: Callable[[CitationRecord], str], entry: Entry, config: Config) -> bytes:
-    return fmt(record_for_entry(entry, config.base_url, config.language)).encode("utf-8")
+def _encoded(fmt: Callable[[CitationRecord], str],
+             record: Callable[[], CitationRecord]) -> bytes:
+    return fmt(record()).encode("utf-8")
 
 
 def crawler_pages(paths: Iterable[str], config: Config) -> tuple[Page, ...]:
