@@ -222,25 +222,14 @@ def build(config_path: Path, options: BuildOptions = BuildOptions(),
             return BuildResult(out, stamp.articles, stamp.pages, (), (), stamp.skipped,
                                tuple(problems) + stamp.problems, time.perf_counter() - started)
         made = _build_site(config, options, key, keys, progress)
-    return BuildResult(out, made.articles, made.pages, made.rendered, made.written, made.skipped,
-                       tuple(problems) + made.problems, time.perf_counter() - started)
-
-
-@dataclass(frozen=True, slots=True)
-class _Built:
-    """What a build that ran in full made, for its BuildResult."""
-
-    articles: int
-    pages: int
-    rendered: tuple[str, ...]
-    written: tuple[str, ...]
-    skipped: tuple[tuple[str, str], ...]
-    problems: tuple[Problem, ...]  # loading, collecting and rendering (not the config's)
+    return dataclasses.replace(made, problems=tuple(problems) + made.problems,
+                               seconds=time.perf_counter() - started)
 
 
 def _build_site(config: Config, options: BuildOptions, key: str, keys: Mapping[Path, str],
-                progress: Progress | None) -> _Built:
-    """Load, plan, render and write: the build when its inputs changed."""
+                progress: Progress | None) -> BuildResult:
+    """Load, plan, render and write: the build when its inputs changed (its problems are
+    those of loading, collecting and rendering; its time is set by the caller)."""
     out = config.output_dir
     # what is loaded and planned lives until the site is written: out of collections
     with heap_frozen():
@@ -273,8 +262,8 @@ def _build_site(config: Config, options: BuildOptions, key: str, keys: Mapping[P
         bodies.save(BODIES)
         write_stamp(_cache_file(config, "stamp"), None if render_problems else BuildStamp(
             key, _manifest_hash(out), count, total, tuple(skipped), tuple(found)))
-    return _Built(count, total, rendered, written, tuple(skipped),
-                  tuple(found + render_problems))
+    return BuildResult(out, count, total, rendered, written, tuple(skipped),
+                       tuple(found + render_problems), 0.0)
 
 
 def _save_quietly(known: InputKeys) -> None:
