@@ -183,8 +183,8 @@ def test_an_edit_makes_one_line_of_the_whole_archive_files(
     site = many_articles(tmp_path)
     build_site(site, tmp_path / "pooled", clean=True, workers=2)
     made: list[object] = []
-    real = export.to_json_bytes
-    monkeypatch.setattr(export, "to_json_bytes", lambda row: made.append(row) or real(row))
+    real = export.json_line
+    monkeypatch.setattr(export, "json_line", lambda row: made.append(row) or real(row))
     (site / "articles" / "a007.md").write_text(
         "---\ntitle: Story number 7, edited\n---\n\nBody seven.\n")
     result = build_site(site, tmp_path / "pooled", workers=2)

@@ -6,9 +6,8 @@ their own escaping rules, read by reference managers rather than people.
 
 from __future__ import annotations
 
-import json
-
 from .cite import CitationRecord, Name
+from .jsonbytes import json_text
 from .model import DateValue
 
 BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%",
@@ -133,4 +132,4 @@ def csl_name(name: Name) -> dict[str, str]:
 
 def csl_json(record: CitationRecord) -> str:
     """A CSL-JSON file: an array of one item, as Zotero and pandoc import it."""
-    return json.dumps([csl_item(record)], ensure_ascii=False, indent=2) + "\n"
+    return json_text([csl_item(record)], indent=True, newline=True)

@@ -24,6 +24,7 @@ from .archive import Archive, Entry, TermCount
 from .cite import Citations, absolute_url, citations, record_for_entry
 from .config import Config
 from .derive import Derived
+from .jsonbytes import json_bytes
 from .model import Page, Pages
 from .render import body_plain_text
 from .segments import Segments
@@ -41,6 +42,7 @@ COLUMNS = ("id", "url", "page", "title", "dek", "date", "date_precision", "outle
            "citation_chicago")
 LIST_COLUMNS = frozenset({"authors", "tags", "related_links", "outlets"})  # JSON arrays, any file
 INT_COLUMNS = frozenset({"reading_minutes", "articles"})
+EXPORT_FORMAT = 2  # in every row's key: a new spelling of the files makes every row again
 DATA_FILES = (  # (file, what it holds), shown on the About page
     ("articles.jsonl", "one JSON object per line, one line per article"),
     ("articles.csv", "the same rows as CSV; lists are JSON arrays in their cell"),
@@ -83,28 +85,14 @@ def article_row(entry: Entry, config: Config, cited: Citations | None = None
     }
 
 
-def to_json_bytes(value: object, indent: int | None = None) -> bytes:
-    """UTF-8 JSON with a fixed key order and a final newline."""
-    return (json.dumps(value, ensure_ascii=False, indent=indent) + "\n").encode("utf-8")
+def json_line(value: object) -> bytes:
+    """One line of articles.jsonl: compact UTF-8 JSON, keys in row order, and its newline."""
+    return json_bytes(value, newline=True)
 
 
 def indented_json(row: Mapping[str, object]) -> bytes:
-    """`to_json_bytes(row, indent=2)` for a flat row (values: str, int, None or lists of
-    str), byte for byte, through the C encoder: with `indent` json.dumps runs in Python,
-    which was a quarter of planning the export."""
-    if not all(isinstance(v, (str, int, type(None))) or
-               (isinstance(v, list) and all(isinstance(i, str) for i in v)) for v in row.values()):
-        return to_json_bytes(row, indent=2)
-    dumps = json.JSONEncoder(ensure_ascii=False).encode
-    lines = []
-    for key, value in row.items():
-        if isinstance(value, list) and value:
-            items = ",\n".join(f"    {dumps(item)}" for item in value)
-            lines.append(f"  {dumps(key)}: [\n{items}\n  ]")
-        else:
-            lines.append(f"  {dumps(key)}: {dumps(value)}")
-    text = "{\n" + ",\n".join(lines) + "\n}\n" if lines else "{}\n"
-    return text.encode("utf-8")
+    """An article.json: the row indented by two spaces, and a final newline."""
+    return json_bytes(row, indent=True, newline=True)
 
 
 def csv_bytes(header: Sequence[str], rows: Sequence[dict[str, object]]) -> bytes:
@@ -164,7 +152,7 @@ def export_pages(archive: Archive, config: Config, site: SiteInfo,
             (key, partial(_line, rows, e, encode)) for key, e in zip(keys, entries, strict=True))))
 
     pages = Pages([
-        whole_file("articles.jsonl", b"", to_json_bytes),
+        whole_file("articles.jsonl", b"", json_line),
         whole_file("articles.csv", csv_line(COLUMNS), _csv_row),
         Page.raw(f"{DATA}/outlets.csv", csv_bytes(
             ("key", "name", "page", "articles"), [_term_row(t) for t in archive.outlets])),
@@ -201,8 +189,9 @@ class _Rows:
         self.config, self.cited = config, cited
 
     def key(self, entry: Entry) -> str:
-        """Everything a row reads: the entry's content and the config values it shows."""
-        return f"{entry.key}|{self.config.base_url}|{self.config.language}"
+        """Everything a row reads (the entry's content, the config values it shows) and how
+        rows are spelled."""
+        return f"{entry.key}|{self.config.base_url}|{self.config.language}|{EXPORT_FORMAT}"
 
     def row(self, entry: Entry) -> dict[str, object]:
         styled = self.cited[entry.url].styled.value() if self.cited else None

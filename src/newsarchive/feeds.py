@@ -10,7 +10,6 @@ Bytes are made in Python (`Page.lazy`) with XML escaping, not through an HTML te
 from __future__ import annotations
 
 import datetime
-import json
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -21,6 +20,7 @@ from .archive import Archive, Entry, Summary, Term, TermCount, record_key
 from .cite import absolute_url
 from .config import Config
 from .export import body_text
+from .jsonbytes import json_bytes
 from .model import DateValue, Page, Problem
 from .render import body_html
 from .spill import SpillMemo
@@ -175,7 +175,7 @@ def json_feed(config: Config, items: Sequence[Entry]) -> bytes:
         "authors": [{"name": config.title}],
         "items": [_json_item(e, base) for e in items],
     }
-    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return json_bytes(feed, indent=True, newline=True)
 
 
 def _json_item(entry: Entry, base: str) -> dict[str, object]:

@@ -10,7 +10,6 @@ Never `citation_journal_title` (Zotero then saves a Journal Article), and no `pr
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -28,6 +27,7 @@ from .cite import (
 from .cite_formats import bibtex, csl_json, ris
 from .config import Config
 from .derive import Derived
+from .jsonbytes import json_text
 from .model import DateValue, Page, Pages
 from .related import related_index
 from .spill import Kept
@@ -81,7 +81,7 @@ def highwire_name(written: str) -> str:
 
 def script_json(value: object) -> str:
     """JSON for an inline <script>: `</script>` or `<!--` in a title cannot end the element."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = json_text(value)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
