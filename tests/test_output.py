@@ -270,6 +270,38 @@ def test_a_clean_build_recycles_the_spare_folder_but_trusts_none_of_its_files(
     assert sorted(p.name for p in tmp_path.iterdir()) == [".build.spare", "build"]
 
 
+def test_a_rendered_file_keeps_the_folders_own_copy_when_its_bytes_are_the_same(
+        tmp_path: Path) -> None:
+    """In a folder started as the spare, a file whose copy there holds the new bytes is kept
+    as it is (no unlink, no link); a copy with other bytes is replaced (here by a link to the
+    live file), and a symbolic link there is replaced, never followed."""
+    out = tmp_path / "build"
+    spare = tmp_path / ".build.spare"
+    write_fps(out, {"same.html": (b"s", "s"), "other.html": (b"o1", "o"), "link.html": (b"l", "l")})
+    write_fps(out, {"same.html": (b"s", "s"), "other.html": (b"o2", "o"), "link.html": (b"l", "l")})
+    (spare / "same.html").unlink()
+    (spare / "same.html").write_bytes(b"s")  # a copy of its own, not the live file's
+    own = (spare / "same.html").stat().st_ino
+    victim = tmp_path / "victim.html"
+    victim.write_bytes(b"l")
+    (spare / "link.html").unlink()
+    (spare / "link.html").symlink_to(victim)
+    writer = SiteWriter(out, reuse_spare=False)  # a clean build: no file trusted unread
+    for path, data in (("same.html", b"s"), ("other.html", b"o2"), ("link.html", b"l")):
+        writer.put(path, data)
+    assert writer.written == []  # every file's bytes were there already
+    tmp = writer.tmp
+    assert (tmp / "same.html").stat().st_ino == own
+    assert (tmp / "other.html").stat().st_ino == (out / "other.html").stat().st_ino
+    assert not (tmp / "link.html").is_symlink()
+    assert (tmp / "link.html").stat().st_ino == (out / "link.html").stat().st_ino
+    writer.commit(Manifest("t", MappingProxyType(dict.fromkeys(
+        ("same.html", "other.html", "link.html"), "f")), writer.files))
+    assert {p: (out / p).read_bytes() for p in ("same.html", "other.html", "link.html")} == {
+        "same.html": b"s", "other.html": b"o2", "link.html": b"l"}
+    assert victim.read_bytes() == b"l" and not victim.is_symlink()
+
+
 @given(st.lists(st.text(min_size=1), max_size=12, unique=True),
        st.dictionaries(st.text(), st.text(max_size=5), max_size=12), st.integers(1, 4))
 def test_manifest_bytes_are_json_in_any_number_of_pieces(

@@ -220,10 +220,14 @@ class Sink:
     fresh: bool  # the folder started as the spare: unlink before writing (it may be shared)
 
     def store(self, path: str, data: bytes) -> bool:
-        """Link the live file when its bytes are the same (False), else write them (True).
-        Paths are strings here: ~30,000 files a build, and a Path per use was ~0.3 s."""
+        """Keep the folder's own copy, or link the live file, when its bytes are the same
+        (False), else write them (True). Paths are strings here: ~30,000 files a build, and a
+        Path per use was ~0.3 s."""
         target = f"{self.tmp}/{path}"
-        self.clear(target)
+        if self.fresh:
+            if _holds(target, data):  # a clean build over a kept site: most files are there
+                return False
+            self.clear(target)
         old = f"{self.out}/{path}"
         try:
             if os.stat(old).st_size == len(data):
@@ -475,6 +479,21 @@ class SiteWriter:
     @property
     def files(self) -> tuple[str, ...]:
         return tuple(sorted(self._files))
+
+
+def _holds(path: str, data: bytes) -> bool:
+    """Whether `path` is a plain file (not followed if a link) holding exactly `data`."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return False
+    with open(fd, "rb") as handle:
+        try:
+            found = os.fstat(fd)
+            return stat.S_ISREG(found.st_mode) and found.st_size == len(data) and \
+                handle.read() == data
+        except OSError:
+            return False
 
 
 def _same_bytes(old: str, new: str, size: int) -> bool:
