@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -14,7 +17,7 @@ from newsarchive import export, pipeline
 from newsarchive.cli import cli
 from newsarchive.diagnostics import UserError
 from newsarchive.model import Page
-from newsarchive.output import MARKER
+from newsarchive.output import MARKER, Sink
 from sitetools import build_site, tree_digest
 
 
@@ -174,6 +177,16 @@ def test_process_pool_gives_the_same_bytes(tmp_path: Path) -> None:
     assert pooled.pages > 200
     assert tree_digest(tmp_path / "pooled") == tree_digest(tmp_path / "single")
     assert len(pooled.written) == len(single.written) == pooled.pages
+
+
+def test_render_workers_run_nicer_than_the_build(tmp_path: Path) -> None:
+    """The search index process and Pagefind get the cores first; the workers fill the rest."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                             initializer=pipeline._init_worker,
+                             initargs=(None, tmp_path, (), Sink(tmp_path, tmp_path, False),
+                                       os.getpid())) as pool:
+        niceness = pool.submit(os.nice, 0).result()
+    assert niceness == min(19, os.nice(0) + pipeline.RENDER_NICENESS) > os.nice(0)
 
 
 def test_an_edit_makes_one_line_of_the_whole_archive_files(

@@ -58,6 +58,10 @@ from .spill import MEMORY_BUDGET, MemoryBudget
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 POOL_THRESHOLD = 200  # below this many pages a process pool costs more than it saves
+# Render workers run this much nicer than the build: while they render, the search index process
+# and its Pagefind services (the longest chain of a clean build) get the cores first, and the
+# workers fill what is left, so the index is not what the build waits for at the end.
+RENDER_NICENESS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -592,6 +596,8 @@ _IN_WORKER: list[_Worker] = []  # set once per worker process
 def _init_worker(templates_dir: Path | None, cache_dir: Path, pages: Sequence[Page], sink: Sink,
                  parent: int) -> None:
     BODIES.for_worker(cache_dir)
+    with contextlib.suppress(OSError):  # not allowed: the workers render all the same
+        os.nice(RENDER_NICENESS)
     _IN_WORKER.append(_Worker(make_environment(templates_dir), pages, sink, parent))
 
 
