@@ -54,3 +54,18 @@ def test_the_lists_key_changes_with_any_summary_they_show() -> None:
     assert same == keys()
     assert same["Harbour floods"] != retitled["Harbour floods"]  # shows the retitled summary
     assert same["Harbour floods"] != moved["Harbour floods"]  # "Flood money" left the outlet list
+
+
+def test_distinctive_words_are_the_most_frequent_ties_alphabetically() -> None:
+    """Title words count twice; stop words and words under four letters are dropped; of the
+    rest the most frequent are kept, ties broken alphabetically, and returned sorted."""
+    from newsarchive.archive import collect as collected
+    from newsarchive.related import WORDS_PER_ARTICLE, distinctive_words
+
+    rare = " ".join(f"w{chr(97 + i)}{chr(97 + j)}zz" for i in range(4) for j in range(6))
+    body = f"Zebra zebra zebra yak yak about with {rare} Éclair ÉCLAIR"
+    archive, _ = collected([article("Quokka elk", 1, body=body)], Config())
+    words = distinctive_words(archive.entries[0])
+    ranked_first = {"zebra", "quokka", "éclair"}  # 3, 2 (title twice) and 2; "elk" is short
+    ties = sorted(w for w in rare.split())[:WORDS_PER_ARTICLE - len(ranked_first)]
+    assert words == tuple(sorted(ranked_first | set(ties)))

@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import pairwise
+from itertools import filterfalse, pairwise
 from types import MappingProxyType
 from typing import ClassVar
 
@@ -205,9 +205,10 @@ def distinctive_words(entry: Entry) -> tuple[str, ...]:
     """The words an article is about: from its title, dek and first paragraphs, lower-cased,
     stop words and short words dropped, the most frequent kept (ties alphabetically)."""
     text = " ".join([entry.title, entry.title, entry.dek or "", *entry.body[:2]])
-    counts = Counter(w for w in (m.casefold() for m in WORD_RE.findall(text))
-                     if w not in STOP_WORDS)
-    top = sorted(counts, key=lambda w: (-counts[w], w))[:WORDS_PER_ARTICLE]
+    counts = Counter(filterfalse(STOP_WORDS.__contains__,
+                                 map(str.casefold, WORD_RE.findall(text))))
+    # most frequent first, ties alphabetically: a stable sort by count after one by word
+    top = sorted(sorted(counts), key=counts.__getitem__, reverse=True)[:WORDS_PER_ARTICLE]
     return tuple(sorted(top))
 
 
