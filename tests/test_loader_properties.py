@@ -149,3 +149,29 @@ def test_every_loaded_string_encodes_as_utf8(values: list[str]) -> None:
     assert article is not None
     for text in _strings(article):
         text.encode("utf-8")
+
+
+@given(st.binary(max_size=300))
+def test_looks_binary_counts_control_bytes_as_the_plain_definition(data: bytes) -> None:
+    from newsarchive.sources.decode import looks_binary
+
+    head = data[:4096]
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    expected = bool(head) and (head.count(b"\x00") > len(head) // 100 + 1
+                               or controls > len(head) // 20 + 1)
+    assert looks_binary(data) == expected
+
+
+SURROGATE_TEXT = st.lists(st.one_of(  # st.text drops lone surrogates from a character union
+    st.characters(), st.sampled_from(["\ud800", "\udbff", "\udc00", "\udfff", "\U0001f600"])),
+    max_size=12).map("".join)
+
+
+@given(st.lists(SURROGATE_TEXT, min_size=1, max_size=4), SURROGATE_TEXT)
+def test_the_surrogate_check_misses_no_surrogate(body: list[str], title: str) -> None:
+    """`_may_hold_surrogates` may say yes for none, never no for one: any field, any depth."""
+    from newsarchive.sources import _may_hold_surrogates
+
+    article = Article(str(PATH), title, tuple(body), authors=(title,))
+    if any("\ud800" <= ch <= "\udfff" for text in (title, *body) for ch in text):
+        assert _may_hold_surrogates(article)

@@ -39,5 +39,8 @@ def looks_binary(data: bytes) -> bool:
         return False
     if head.count(b"\x00") > len(head) // 100 + 1:
         return True
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    controls = len(head) - len(head.translate(None, _CONTROLS))  # counted in C
     return controls > len(head) // 20 + 1
+
+
+_CONTROLS = bytes(b for b in range(32) if b not in (9, 10, 12, 13))  # tab, LF, FF, CR are text
