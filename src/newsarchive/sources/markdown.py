@@ -9,8 +9,6 @@ from ..model import Article, DateValue, FieldSource, Problem
 from .decode import decode
 from .frontmatter import split_front_matter
 
-_BLOCK_SPLIT = re.compile(r"\n[ \t]*\n")
-
 
 def markdown_blocks(text: str) -> tuple[str, ...]:
     """Split Markdown into top-level blocks at blank lines, keeping fenced code blocks whole."""
