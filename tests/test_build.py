@@ -179,14 +179,42 @@ def test_process_pool_gives_the_same_bytes(tmp_path: Path) -> None:
     assert len(pooled.written) == len(single.written) == pooled.pages
 
 
-def test_render_workers_run_nicer_than_the_build(tmp_path: Path) -> None:
-    """The search index process and Pagefind get the cores first; the workers fill the rest."""
+@pytest.mark.parametrize("steps", [0, pipeline.RENDER_NICENESS])
+def test_render_workers_run_as_nice_as_asked(tmp_path: Path, steps: int) -> None:
+    """While the search index is made, it and Pagefind get the cores first (the workers fill
+    the rest); with nothing beside them, the workers keep the build's priority."""
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
                              initializer=pipeline._init_worker,
                              initargs=(None, tmp_path, (), Sink(tmp_path, tmp_path, False),
-                                       os.getpid())) as pool:
+                                       os.getpid(), steps)) as pool:
         niceness = pool.submit(os.nice, 0).result()
-    assert niceness == min(19, os.nice(0) + pipeline.RENDER_NICENESS) > os.nice(0)
+    assert niceness == min(19, os.nice(0) + steps)
+
+
+@pytest.mark.parametrize("mode", ["process", "thread", "now"])
+def test_the_background_is_busy_only_while_it_works(mode: str) -> None:
+    import threading
+    import time
+
+    go = threading.Event() if mode == "thread" else None
+    started = time.monotonic()
+
+    def make() -> tuple[Page, ...]:
+        if go is not None:
+            go.wait(10)
+        else:
+            time.sleep(max(0.0, started + 0.5 - time.monotonic()))
+        return (Page.raw("x.txt", b"x"),)
+
+    late = pipeline._Background(make, mode)
+    assert late.busy() == (mode != "now")
+    if go is not None:
+        go.set()
+    deadline = time.monotonic() + 10
+    while late.busy() and time.monotonic() < deadline:  # done, or handing its pages over
+        time.sleep(0.02)
+    assert not late.busy()
+    assert [p.path for p in late.result()] == ["x.txt"] and not late.busy()
 
 
 def test_an_edit_makes_one_line_of_the_whole_archive_files(

@@ -58,9 +58,10 @@ from .spill import MEMORY_BUDGET, MemoryBudget
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 POOL_THRESHOLD = 200  # below this many pages a process pool costs more than it saves
-# Render workers run this much nicer than the build: while they render, the search index process
-# and its Pagefind services (the longest chain of a clean build) get the cores first, and the
-# workers fill what is left, so the index is not what the build waits for at the end.
+# Render workers forked while the search index is being made run this much nicer than the build:
+# the index process and its Pagefind services (the longest chain of a clean build) get the cores
+# first and the workers fill what is left, so the index is not what the build waits for at the
+# end. With nothing beside them they keep the build's priority (a template edit was slower nicer).
 RENDER_NICENESS = 5
 
 
@@ -259,8 +260,7 @@ def _build_site(config: Config, options: BuildOptions, key: str, keys: Mapping[P
             cache.forget()
             derived.forget()
             rendered, written, render_problems, total = _render_and_write(
-                planned, config, None if options.clean else read_manifest(out), progress,
-                late.result)
+                planned, config, None if options.clean else read_manifest(out), progress, late)
         finally:
             late.cancel()  # only does something when the build failed
         bodies.save(BODIES)
@@ -397,15 +397,15 @@ def _cache_file(config: Config, kind: str = "loads") -> Path:
 
 def _render_and_write(
     planned: list[Sequence[Page]], config: Config, previous: Manifest | None,
-    progress: Progress | None, late: Callable[[], Sequence[Page]] = tuple,
+    progress: Progress | None, late: _Background,
 ) -> tuple[tuple[str, ...], tuple[str, ...], list[Problem], int]:
     """Render only pages whose fingerprint changed; carry the rest forward; swap atomically.
     Returns (pages rendered, files written, problems, number of pages).
 
     `planned` holds the planned pages and is emptied here, so they are let go once written:
     what comes after (the late pages, the manifest) then reuses their memory. `late` makes the
-    pages that take long to plan (the search indexes): it runs beside the rendering
-    (`_Background`), so the indexes are made while templates render.
+    pages that take long to plan (the search indexes): it runs beside the rendering, so the
+    indexes are made while templates render.
     """
     pages = planned.pop()
     env = make_environment(config.templates_dir)
@@ -417,7 +417,7 @@ def _render_and_write(
     out = config.output_dir
     late_pages: Sequence[Page] | None = None
     if previous is not None and not todo:  # maybe nothing changed: decide with every page
-        late_pages = late()
+        late_pages = late.result()
         fingerprints.update(page_fingerprints(late_pages, env, late_paths))
         todo = changed_pages(fingerprints, old_pages)
         if not todo and set(old_pages) == set(fingerprints) and all(
@@ -430,15 +430,16 @@ def _render_and_write(
     try:
         batch, pages = pages, ()
         while True:
+            niceness = RENDER_NICENESS if late.busy() else 0  # the index first, if made now
             rendered |= _write_batch(batch, paths, fingerprints, old_pages, writer, kept,
-                                     problems, env, config, progress)
+                                     problems, env, config, progress, niceness)
             if late_pages is not None and batch is late_pages:
                 break
             if len(rendered) >= POOL_THRESHOLD:  # many files: to disk while the rest is made
                 writer.flush_soon()
             batch = ()  # written: let go before the late pages arrive
             if late_pages is None:
-                late_pages = late()
+                late_pages = late.result()
                 fingerprints.update(page_fingerprints(late_pages, env, late_paths))
             batch, paths = late_pages, late_paths
         writer.commit(Manifest(__version__, MappingProxyType(kept), writer.files))
@@ -471,6 +472,13 @@ class _Background:
             thread = ThreadPoolExecutor(1)
             self._future = thread.submit(make)
             thread.shutdown(wait=False)
+
+    def busy(self) -> bool:
+        """Whether `make` is still working beside the caller (a process that has begun to
+        send its pages back is done: it only waits for them to be read)."""
+        if self._process is not None:
+            return self._done is None and self._process.is_alive() and not self._reader.poll()
+        return self._future is not None and not self._future.done()
 
     def result(self) -> Sequence[Page]:
         """The pages `make` returned (made once); its exception, raised here, if it failed."""
@@ -521,7 +529,7 @@ def _run_background(make: Callable[[], Sequence[Page]],
 def _write_batch(pages: Sequence[Page], paths: Sequence[str], fingerprints: Mapping[str, str],
                  old_pages: Mapping[str, str], writer: SiteWriter, kept: dict[str, str],
                  problems: list[Problem], env: jinja2.Environment, config: Config,
-                 progress: Progress | None) -> set[str]:
+                 progress: Progress | None, niceness: int = 0) -> set[str]:
     """Reuse, carry or render each page of one batch (`paths[i]` is `pages[i].path`) into the
     writer; the paths rendered. Only pages to render are made here, and they are kept by their
     place in `pages`, not held: they are made again where they render (`Pages`)."""
@@ -541,7 +549,7 @@ def _write_batch(pages: Sequence[Page], paths: Sequence[str], fingerprints: Mapp
         work += page.template != RAW or "data" not in page.context
     to_render = raw + templated
     for done, (path, written, error) in enumerate(_render_all(
-            pages, to_render, env, config, _workers(config, work), writer.sink), 1):
+            pages, to_render, env, config, _workers(config, work), writer.sink, niceness), 1):
         if written is None:
             problems.append(Problem(Path(path), f"page not written: {error}", "render.failed",
                                     None, "error"))
@@ -563,9 +571,9 @@ Made = tuple[str, bool | None, str | None]  # (path, bytes written (False: linke
 
 
 def _render_all(pages: Sequence[Page], order: Sequence[int], env: jinja2.Environment,
-                config: Config, workers: int, sink: Sink) -> Iterator[Made]:
+                config: Config, workers: int, sink: Sink, niceness: int = 0) -> Iterator[Made]:
     """Render and store pages[i] for each i of `order`, in a process pool when it pays (the
-    render stage is pure).
+    render stage is pure), its workers `niceness` steps nicer than the build.
 
     Workers store the files they render, so only a flag per page comes back.
     """
@@ -578,7 +586,8 @@ def _render_all(pages: Sequence[Page], order: Sequence[int], env: jinja2.Environ
     # The planned pages stay out of the workers' cycle collections (`heap_frozen`).
     with heap_frozen(), ProcessPoolExecutor(
             workers, mp_context=multiprocessing.get_context("fork"), initializer=_init_worker,
-            initargs=(config.templates_dir, config.cache_dir, pages, sink, parent)) as pool:
+            initargs=(config.templates_dir, config.cache_dir, pages, sink, parent, niceness)
+    ) as pool:
         yield from pool.map(_render_in_worker, order, chunksize=chunk)
 
 
@@ -594,10 +603,11 @@ _IN_WORKER: list[_Worker] = []  # set once per worker process
 
 
 def _init_worker(templates_dir: Path | None, cache_dir: Path, pages: Sequence[Page], sink: Sink,
-                 parent: int) -> None:
+                 parent: int, niceness: int = 0) -> None:
     BODIES.for_worker(cache_dir)
-    with contextlib.suppress(OSError):  # not allowed: the workers render all the same
-        os.nice(RENDER_NICENESS)
+    if niceness:
+        with contextlib.suppress(OSError):  # not allowed: the workers render all the same
+            os.nice(niceness)
     _IN_WORKER.append(_Worker(make_environment(templates_dir), pages, sink, parent))
 
 
