@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, ClassVar
 from slugify import slugify
 
 from .archive import record_key
-from .model import DateValue
+from .model import DateValue, pickled_as_call
 
 if TYPE_CHECKING:
     from .archive import Entry
@@ -43,6 +43,7 @@ MINOR_WORDS = frozenset({
 })
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Name:
     """One author, split the way every style needs it."""
@@ -53,6 +54,7 @@ class Name:
     literal: bool = False  # an organisation or a one-word name: never inverted or abbreviated
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class CitationRecord:
     """What every citation format is built from."""
@@ -75,6 +77,7 @@ class CitationRecord:
         return (Name(self.outlet, literal=True),)
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Styled:
     """A formatted reference in three parts, so a template can italicise the container name
@@ -89,6 +92,7 @@ class Styled:
         return self.before + self.italic + self.after
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Citations:
     """What the article page's cite box shows."""

@@ -28,7 +28,7 @@ from .cite_formats import bibtex, csl_json, ris
 from .config import Config
 from .derive import Derived
 from .jsonbytes import json_text
-from .model import DateValue, Page, Pages
+from .model import DateValue, Page, Pages, pickled_as_call
 from .related import related_index
 from .spill import Kept
 
@@ -39,6 +39,7 @@ CITE_FILES = (  # (file beside the article page, label, media type)
 )
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class ArticleMeta:
     """Every machine-readable tag of one article page, ready for templates/partials/meta.html."""
@@ -57,6 +58,7 @@ class ArticleMeta:
     key: str = ""  # hash of the fields above (`record_key`): the page's fingerprint reads it
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Download:
     """One citation file offered on the article page."""
@@ -129,6 +131,7 @@ def meta_key(entry: Entry, config: Config) -> str:
     return f"{entry.key}|{record_key((config.base_url, config.description, config.language))}"
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Downloads:
     """The citation files of one article page, named by its folder and citation key."""
@@ -145,6 +148,7 @@ def downloads(entry: Entry, key: str) -> Downloads:
                            for name, label, _ in CITE_FILES), f"{folder}|{key}")
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Cite:
     """One entry's citation, as planning holds it: the record's key (the download names) and

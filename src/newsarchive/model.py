@@ -7,8 +7,10 @@ run and tested alone and its output hashed for incremental builds.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime
 import hashlib
+import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -17,8 +19,29 @@ from typing import Any, Literal, TypeVar, overload
 Precision = Literal["day", "month", "year"]
 Severity = Literal["warning", "error"]
 T = TypeVar("T")
+C = TypeVar("C", bound=type)
 
 
+def pickled_as_call(cls: C) -> C:
+    """Pickle a dataclass as a call of its class with its fields in order.
+
+    A slotted dataclass pickles through a `__setstate__` that looks its fields up again for
+    every object; records read back by the ten thousand (loaded articles from the load cache,
+    citations and page metadata from the memo) unpickle ~3x faster as one `__init__` call."""
+    fields = dataclasses.fields(cls)
+    if not fields or not all(f.init for f in fields):
+        raise TypeError(f"{cls.__name__}: every field must be an __init__ argument")
+    get = operator.attrgetter(*(f.name for f in fields))
+    single = len(fields) == 1  # attrgetter of one name gives the value, not a tuple
+
+    def reduce(self: object) -> tuple[type, tuple[object, ...]]:
+        return cls, (get(self),) if single else get(self)
+
+    cls.__reduce__ = reduce  # type: ignore[method-assign,assignment]  # pickle reads it per class
+    return cls
+
+
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class FieldSource:
     """Where a field came from, so `inspect --explain` can say why."""
@@ -27,6 +50,7 @@ class FieldSource:
     rule: str  # the rule that fired, e.g. "byline.by-comma-outlet"
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class DateValue:
     """A publication date with its true precision; never taken from file times."""
@@ -74,6 +98,7 @@ class DateValue:
         return None
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class RemovedLine:
     """A non-blank input line kept out of the body, with the rule that removed it: nothing is lost."""
@@ -83,6 +108,7 @@ class RemovedLine:
     rule: str  # e.g. "boilerplate.share", "related.read-prefix", "caption.photo-credit"
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Article:
     """One parsed input file. Loaders produce it complete; later stages never mutate it."""
@@ -106,6 +132,7 @@ class Article:
     content_hash: str = ""  # sha256 of the input bytes; keys caches and duplicate checks
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Problem:
     """A diagnostic about one input; `code` is stable for tests, `message` is for people."""
