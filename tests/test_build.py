@@ -255,6 +255,25 @@ def test_a_failure_in_the_search_index_process_stops_the_build(
     assert tree_digest(tmp_path / "out") == before
 
 
+def test_a_search_process_that_dies_silently_is_reported_and_a_cancelled_one_let_go() -> None:
+    """The pages come back pickled through a pipe as a stream: a process that ends without
+    sending them is an error naming its exit code; cancelling closes the pipe."""
+    dead = pipeline._Background(lambda: os._exit(3), "process")
+    with pytest.raises(RuntimeError, match="ended with code 3"):
+        dead.result()
+    many = pipeline._Background(
+        lambda: tuple(Page.raw(f"p{n}.txt", bytes(1000)) for n in range(5000)), "process")
+    assert len(many.result()) == 5000  # ~5 MB, more than a pipe holds: read as it comes
+    import time
+
+    slow = pipeline._Background(lambda: (time.sleep(30), ())[1], "process")
+    fd = slow._reader
+    slow.cancel()
+    with pytest.raises(OSError):
+        os.fstat(fd)
+    assert not slow.busy()
+
+
 def test_loading_in_a_pool_gives_the_same_records(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A build whose cache misses (first build, --clean) parses files in a pool: same articles,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import multiprocessing
-import multiprocessing.connection
 import os
 import pickle
+import select
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -463,11 +463,11 @@ class _Background:
             mode = "thread"
         if mode == "process":
             context = multiprocessing.get_context("fork")
-            self._reader, writer = context.Pipe(duplex=False)
+            self._reader, writer = os.pipe()  # the pages come back pickled, as a stream
             self._process = context.Process(target=_run_background, args=(make, writer),
                                             daemon=True)
             self._process.start()
-            writer.close()
+            os.close(writer)
         elif mode == "thread":
             thread = ThreadPoolExecutor(1)
             self._future = thread.submit(make)
@@ -477,7 +477,8 @@ class _Background:
         """Whether `make` is still working beside the caller (a process that has begun to
         send its pages back is done: it only waits for them to be read)."""
         if self._process is not None:
-            return self._done is None and self._process.is_alive() and not self._reader.poll()
+            return self._done is None and self._process.is_alive() and \
+                not select.select([self._reader], [], [], 0)[0]
         return self._future is not None and not self._future.done()
 
     def result(self) -> Sequence[Page]:
@@ -492,17 +493,17 @@ class _Background:
         if self._process is None:
             assert self._make is not None
             return self._make()
-        try:
-            payload = self._reader.recv_bytes()
-        except EOFError:
-            payload = pickle.dumps((False, RuntimeError(
-                f"the search index process ended with code {self._process.exitcode}")))
+        reader, self._reader = self._reader, -1  # closed with `pipe`, whatever happens
+        try:  # read as it comes: the pickled pages are never all in memory at once
+            with os.fdopen(reader, "rb") as pipe:
+                made, value = pickle.load(pipe)
+        except (EOFError, pickle.UnpicklingError):  # it ended without a word
+            made, value = False, None
         finally:
-            self._reader.close()
             self._process.join()
-        made, value = pickle.loads(payload)
         if not made:
-            raise value
+            raise value or RuntimeError(
+                f"the search index process ended with code {self._process.exitcode}")
         return value  # type: ignore[no-any-return]
 
     def cancel(self) -> None:
@@ -510,20 +511,24 @@ class _Background:
         if self._process is not None and self._process.is_alive():
             self._process.kill()
             self._process.join()
+        if self._process is not None and self._reader >= 0:  # its pages will not be read
+            os.close(self._reader)
+            self._reader = -1
 
 
-def _run_background(make: Callable[[], Sequence[Page]],
-                    writer: multiprocessing.connection.Connection) -> None:
-    """In the forked process: send back ("made", pages) or (False, the exception)."""
-    try:
-        payload = pickle.dumps((True, tuple(make())), protocol=pickle.HIGHEST_PROTOCOL)
-    except BaseException as exc:  # every failure goes back to the build
+def _run_background(make: Callable[[], Sequence[Page]], writer: int) -> None:
+    """In the forked process: send back (True, pages) or (False, the exception), pickled
+    straight into the pipe (no copy of the whole pickle in either process)."""
+    with os.fdopen(writer, "wb") as pipe:
         try:
-            payload = pickle.dumps((False, exc))
-        except Exception:  # an exception that cannot be pickled: keep its message
-            payload = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
-    writer.send_bytes(payload)
-    writer.close()
+            pages = tuple(make())
+        except BaseException as exc:  # every failure goes back to the build
+            try:
+                pipe.write(pickle.dumps((False, exc)))
+            except Exception:  # an exception that cannot be pickled: keep its message
+                pipe.write(pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}"))))
+            return
+        pickle.dump((True, pages), pipe, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _write_batch(pages: Sequence[Page], paths: Sequence[str], fingerprints: Mapping[str, str],

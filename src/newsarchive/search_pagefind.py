@@ -32,7 +32,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, TypeVar
 
-from .jsonbytes import json_bytes, json_loads
 from .search_index import SearchRecord, date_number
 
 PAGEFIND_DIR = "pagefind"  # the bundles' folder in the output, next to search/
@@ -188,8 +187,8 @@ def _fast_service() -> Any:
             self._responses.update(zip(ids, answers, strict=True))
             stdin = self._backend.stdin
             assert stdin is not None  # launched with stdin=PIPE
-            stdin.write(b"".join(base64.b64encode(json_bytes(
-                {"message_id": message_id, "payload": payload})) + b","
+            stdin.write(b"".join(base64.b64encode(json.dumps(
+                {"message_id": message_id, "payload": payload}).encode("utf-8")) + b","
                 for message_id, payload in zip(ids, payloads, strict=True)))
             try:
                 await stdin.drain()
@@ -209,7 +208,7 @@ def _fast_service() -> Any:
                 output = (await stdout.readuntil(b",")).strip()[:-1]
                 if not output:
                     continue  # a bare separator
-                answer = json_loads(base64.b64decode(output))
+                answer = json.loads(base64.b64decode(output))
                 if not answer or answer.get("message_id") is None:
                     continue  # an answer we cannot route; the stock reader drops it too
                 future = self._responses.get(answer["message_id"])
