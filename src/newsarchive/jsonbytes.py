@@ -1,9 +1,9 @@
-"""JSON for the files the site writes (data exports, CSL-JSON, JSON Feed, JSON-LD) and for
-Pagefind's requests: orjson, 4-9x faster than the standard library on article rows (their
-bodies are long strings), and the standard library for a value orjson refuses (a lone
-surrogate, an integer past 64 bits, a key that is not a string), spelled the same way, so a
-file's bytes never depend on which encoder made them (`tests/test_jsonbytes.py`; values hold
-no floats, which the two spell differently).
+"""JSON for the files the site writes (data exports, CSL-JSON, JSON Feed, JSON-LD): orjson,
+4-9x faster than the standard library on article rows (their bodies are long strings), and
+the standard library for a value orjson refuses (a lone surrogate, an integer past 64 bits, a
+key that is not a string), spelled the same way, so a file's bytes never depend on which
+encoder made them (`tests/test_jsonbytes.py`; values hold no floats, which the two spell
+differently).
 
 Both spellings: UTF-8, no ASCII escaping; compact (`{"a":1}`) or indented by two spaces
 (`json.dumps(indent=2)`'s layout).
@@ -12,7 +12,6 @@ Both spellings: UTF-8, no ASCII escaping; compact (`{"a":1}`) or indented by two
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import orjson
 
@@ -32,11 +31,6 @@ def json_text(value: object, indent: bool = False, newline: bool = False) -> str
         return json_bytes(value, indent, newline).decode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: the caller decides what to do with it
         return _standard(value, indent, newline)
-
-
-def json_loads(data: bytes | str) -> Any:
-    """Parse JSON (orjson: an answer from Pagefind is a few MB)."""
-    return orjson.loads(data)
 
 
 def _standard(value: object, indent: bool, newline: bool) -> str:
