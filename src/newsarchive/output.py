@@ -523,25 +523,18 @@ def _replace_marker(folder: Path, manifest: Manifest) -> None:
 
 def _syncfs(folder: Path) -> None:
     """Flush the new files before the swap, so a power cut cannot expose empty files."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        _flush(fd, _libc("syncfs"))
-    finally:
-        os.close(fd)
+    _flush_and_close(os.open(folder, os.O_RDONLY), _libc("syncfs"))
 
 
 def _flush_and_close(fd: int, syncfs: Callable[..., int] | None) -> None:
+    """Flush the file system holding `fd` (syncfs; fsync where there is none), then close it."""
     try:
-        _flush(fd, syncfs)
+        if syncfs is not None:
+            syncfs(fd)
+        else:  # pragma: no cover - non-Linux
+            os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _flush(fd: int, syncfs: Callable[..., int] | None) -> None:
-    if syncfs is not None:
-        syncfs(fd)
-    else:  # pragma: no cover - non-Linux
-        os.fsync(fd)
 
 
 def _disk_error(exc: OSError, out: Path) -> OutputError:
